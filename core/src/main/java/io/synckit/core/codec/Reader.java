@@ -1,0 +1,111 @@
+package io.synckit.core.codec;
+
+/**
+ * Reads what {@link Writer} wrote. Every read is bounds-checked explicitly: TeaVM's default mode
+ * has no ArrayIndexOutOfBoundsException (JS reads {@code undefined}, wasm traps), so a decoder that
+ * relied on the JVM's checks would misbehave in the browser. Failures throw {@link DecodeException}.
+ */
+public final class Reader {
+    private final byte[] buf;
+    private final int end;
+    private int pos;
+
+    public Reader(byte[] buf) {
+        if (buf == null) {
+            throw new DecodeException("no bytes to decode (got null)");
+        }
+        this.buf = buf;
+        this.end = buf.length;
+    }
+
+    public int position() {
+        return pos;
+    }
+
+    public int remaining() {
+        return end - pos;
+    }
+
+    public boolean hasRemaining() {
+        return pos < end;
+    }
+
+    public int readByte() {
+        if (pos >= end) {
+            throw truncated("a byte");
+        }
+        return buf[pos++] & 0xFF;
+    }
+
+    public int readVarUint() {
+        int result = 0;
+        for (int shift = 0; shift < 35; shift += 7) {
+            if (pos >= end) {
+                throw truncated("a varint");
+            }
+            int b = buf[pos++] & 0xFF;
+            if (shift == 28 && (b & 0xF8) != 0) {
+                throw new DecodeException("varint at byte " + (pos - 1) + " does not fit in 31 bits");
+            }
+            result |= (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return result;
+            }
+        }
+        throw new DecodeException("varint longer than 5 bytes at byte " + pos);
+    }
+
+    /** Reads a length-prefixed UTF-8 string, rejecting malformed sequences. */
+    public String readString() {
+        int len = readVarUint();
+        if (len > end - pos) {
+            throw new DecodeException("string of " + len + " bytes at byte " + pos + " runs past the end ("
+                    + (end - pos) + " bytes left)");
+        }
+        int stop = pos + len;
+        StringBuilder sb = new StringBuilder(len);
+        while (pos < stop) {
+            int b = buf[pos++] & 0xFF;
+            if (b < 0x80) {
+                sb.append((char) b);
+                continue;
+            }
+            int extra;
+            int cp;
+            int min;
+            if ((b & 0xE0) == 0xC0) {
+                extra = 1; cp = b & 0x1F; min = 0x80;
+            } else if ((b & 0xF0) == 0xE0) {
+                extra = 2; cp = b & 0x0F; min = 0x800;
+            } else if ((b & 0xF8) == 0xF0) {
+                extra = 3; cp = b & 0x07; min = 0x10000;
+            } else {
+                throw malformed(pos - 1);
+            }
+            if (stop - pos < extra) {
+                throw malformed(pos - 1);
+            }
+            for (int i = 0; i < extra; i++) {
+                int c = buf[pos++] & 0xFF;
+                if ((c & 0xC0) != 0x80) {
+                    throw malformed(pos - 1);
+                }
+                cp = (cp << 6) | (c & 0x3F);
+            }
+            if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+                throw malformed(pos - extra - 1);
+            }
+            sb.appendCodePoint(cp);
+        }
+        return sb.toString();
+    }
+
+    private DecodeException truncated(String what) {
+        return new DecodeException("input ends at byte " + end + " while reading " + what
+                + "; the data is truncated");
+    }
+
+    private static DecodeException malformed(int at) {
+        return new DecodeException("malformed UTF-8 at byte " + at);
+    }
+}

@@ -1,0 +1,108 @@
+package io.synckit.core.codec;
+
+/**
+ * Appends primitive values to a growable byte array. Knows nothing about CRDTs; every
+ * {@code writeX} has a matching {@link Reader} {@code readX}.
+ */
+public final class Writer {
+    private byte[] buf;
+    private int size;
+
+    public Writer() {
+        this(64);
+    }
+
+    public Writer(int initialCapacity) {
+        buf = new byte[Math.max(16, initialCapacity)];
+    }
+
+    public Writer writeByte(int b) {
+        ensure(1);
+        buf[size++] = (byte) b;
+        return this;
+    }
+
+    /** Unsigned LEB128 of a non-negative int: 1 byte below 128, at most 5 bytes. */
+    public Writer writeVarUint(int value) {
+        if (value < 0) {
+            throw new IllegalArgumentException("writeVarUint needs a non-negative value, got " + value);
+        }
+        ensure(5);
+        while (value >= 0x80) {
+            buf[size++] = (byte) (value | 0x80);
+            value >>>= 7;
+        }
+        buf[size++] = (byte) value;
+        return this;
+    }
+
+    /** A UTF-8 string prefixed by its byte length. Unpaired surrogates are written as U+FFFD. */
+    public Writer writeString(String s) {
+        int n = s.length();
+        int byteLength = utf8Length(s);
+        writeVarUint(byteLength);
+        ensure(byteLength);
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                buf[size++] = (byte) c;
+            } else if (c < 0x800) {
+                buf[size++] = (byte) (0xC0 | (c >> 6));
+                buf[size++] = (byte) (0x80 | (c & 0x3F));
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, s.charAt(++i));
+                buf[size++] = (byte) (0xF0 | (cp >> 18));
+                buf[size++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                buf[size++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                buf[size++] = (byte) (0x80 | (cp & 0x3F));
+            } else {
+                int cp = Character.isSurrogate(c) ? 0xFFFD : c;
+                buf[size++] = (byte) (0xE0 | (cp >> 12));
+                buf[size++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                buf[size++] = (byte) (0x80 | (cp & 0x3F));
+            }
+        }
+        return this;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public byte[] toByteArray() {
+        byte[] out = new byte[size];
+        System.arraycopy(buf, 0, out, 0, size);
+        return out;
+    }
+
+    static int utf8Length(String s) {
+        int n = s.length();
+        int len = 0;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                len += 1;
+            } else if (c < 0x800) {
+                len += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                len += 4;
+                i++;
+            } else {
+                len += 3;
+            }
+        }
+        return len;
+    }
+
+    private void ensure(int extra) {
+        if (size + extra > buf.length) {
+            int cap = buf.length;
+            while (cap < size + extra) {
+                cap <<= 1;
+            }
+            byte[] grown = new byte[cap];
+            System.arraycopy(buf, 0, grown, 0, size);
+            buf = grown;
+        }
+    }
+}

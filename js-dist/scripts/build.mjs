@@ -1,0 +1,63 @@
+// Assembles dist/ from the TeaVM outputs (web-sdk/target/teavm) and src/, bundles the script-tag
+// build with esbuild, and prints the gzipped size of each shipped artifact.
+import { build } from 'esbuild';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const teavm = resolve(process.env.SYNCKIT_ENGINE_DIR ?? join(root, '../web-sdk/target/teavm'));
+const dist = join(root, 'dist');
+
+const engineFiles = { 'js/core.js': 'core.js', 'wasm/core.wasm': 'core.wasm', 'wasm/core.wasm-runtime.js': 'core.wasm-runtime.js' };
+for (const from of Object.keys(engineFiles)) {
+  if (!existsSync(join(teavm, from))) {
+    console.error(`missing ${join(teavm, from)}: build the engine first (mvn -B -pl web-sdk -am package)`);
+    process.exit(1);
+  }
+}
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(join(dist, 'engine'), { recursive: true });
+for (const [from, to] of Object.entries(engineFiles)) cpSync(join(teavm, from), join(dist, 'engine', to));
+for (const f of readdirSync(join(root, 'src'))) cpSync(join(root, 'src', f), join(dist, f));
+
+await build({
+  entryPoints: [join(dist, 'script-tag.js')],
+  outfile: join(dist, 'synckit.js'),
+  bundle: true,
+  format: 'iife',
+  minify: true,
+  target: 'es2022',
+  platform: 'browser',
+  external: ['node:*'],
+  // engine.js resolves the wasm URL against import.meta.url only when no wasmUrl is given; the
+  // script-tag entry always gives one, so the empty import.meta of an IIFE is never read.
+  logOverride: { 'empty-import-meta': 'silent' },
+  legalComments: 'none',
+});
+cpSync(join(teavm, 'wasm/core.wasm'), join(dist, 'synckit.wasm'));
+rmSync(join(dist, 'script-tag.js'));
+rmSync(join(dist, 'script-tag.d.ts'), { force: true });
+
+// Sizes users pay for, per way of loading SyncKit.
+const gz = (files) => files.reduce((n, f) => n + gzipSync(readFileSync(join(dist, f)), { level: 9 }).length, 0);
+const raw = (files) => files.reduce((n, f) => n + statSync(join(dist, f)).size, 0);
+const loader = ['index.js', 'core.js', 'engine.js', 'errors.js'];
+const artifacts = {
+  'ESM, JS engine (loader + engine/core.js)': [...loader, 'engine/core.js'],
+  'ESM, wasm-gc engine (loader + engine/core.wasm + engine/core.wasm-runtime.js)': [...loader, 'engine/core.wasm', 'engine/core.wasm-runtime.js'],
+  '  of which engine/core.wasm': ['engine/core.wasm'],
+  '  of which engine/core.wasm-runtime.js': ['engine/core.wasm-runtime.js'],
+  'script tag, JS engine (synckit.js)': ['synckit.js'],
+  'script tag, wasm-gc engine (synckit.js + synckit.wasm)': ['synckit.js', 'synckit.wasm'],
+};
+const sizes = {};
+console.log('SyncKit artifact sizes (bytes; gzip -9):');
+for (const [name, files] of Object.entries(artifacts)) {
+  sizes[name] = { raw: raw(files), gzip: gz(files) };
+  console.log(`  ${name.padEnd(80)} ${String(sizes[name].raw).padStart(8)} raw ${String(sizes[name].gzip).padStart(8)} gzip`);
+}
+mkdirSync(join(root, 'target'), { recursive: true });
+writeFileSync(join(root, 'target', 'sizes.json'), JSON.stringify(sizes, null, 2) + '\n');

@@ -1,0 +1,13 @@
+/** Every error SyncKit throws or rejects with. `code` is stable; the message says what to do. */
+export class SyncKitError extends Error {
+  constructor(code: string, message: string, options?: { cause?: unknown });
+  readonly code: 'DECODE_ERROR' | 'INVALID_ARGUMENT' | 'INVALID_STATE' | 'ENGINE_UNAVAILABLE' | 'INTERNAL' | (string & {});
+}
+/** Bytes that cannot be decoded: truncated, corrupted, or written by a newer SyncKit. Nothing was changed. */
+export class DecodeError extends SyncKitError { readonly code: 'DECODE_ERROR'; }
+/** An argument the API does not accept. */
+export class InvalidArgumentError extends SyncKitError { readonly code: 'INVALID_ARGUMENT'; }
+/** A call not allowed in the object's current state. */
+export class InvalidStateError extends SyncKitError { readonly code: 'INVALID_STATE'; }
+/** The requested engine cannot run in this environment. */
+export class EngineUnavailableError extends SyncKitError { readonly code: 'ENGINE_UNAVAILABLE'; }

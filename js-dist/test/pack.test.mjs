@@ -1,0 +1,71 @@
+// `npm pack` yields a tarball that installs into a fresh app: imports resolve through the exports
+// map, both engines load from the installed files, and TypeScript resolves the declarations.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const pkgDir = fileURLToPath(new URL('..', import.meta.url));
+const npm = (args, cwd) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+test('npm pack installs into a fresh app and runs on both engines', { timeout: 120_000 }, (t) => {
+  const work = mkdtempSync(join(tmpdir(), 'synckit-pack-'));
+  t.after(() => rmSync(work, { recursive: true, force: true }));
+  const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', work], pkgDir));
+  const files = packed.files.map((f) => f.path);
+  for (const f of ['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/core.js', 'dist/core.d.ts',
+    'dist/engine/core.js', 'dist/engine/core.wasm', 'dist/engine/core.wasm-runtime.js', 'dist/synckit.js', 'dist/synckit.wasm']) {
+    assert.ok(files.includes(f), `tarball lacks ${f}`);
+  }
+  assert.ok(!files.some((f) => f.startsWith('src/') || f.startsWith('test/') || f.startsWith('scripts/')), files.join(', '));
+
+  const app = join(work, 'app');
+  execFileSync('mkdir', [app]);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'fresh-app', private: true, type: 'module' }));
+  npm(['install', '--no-audit', '--no-fund', join(work, packed.filename)], app);
+  assert.ok(existsSync(join(app, 'node_modules/@synckit/web/dist/engine/core.wasm')));
+
+  writeFileSync(join(app, 'main.mjs'), `
+    import { load, DecodeError } from '@synckit/web';
+    import { load as loadCore } from '@synckit/web/core';
+    const out = [];
+    for (const engine of ['js', 'wasm']) {
+      const core = await load({ engine });
+      const a = new core.LwwMap({ replicaId: 1 });
+      a.set('title', 'Buy milk');
+      const b = new (await loadCore({ engine })).LwwMap({ replicaId: 2 });
+      b.applyUpdate(a.encodeState());
+      let decode = false;
+      try { b.applyUpdate(new Uint8Array([1, 9])); } catch (e) { decode = e instanceof DecodeError; }
+      out.push(core.engine + ':' + b.get('title') + ':' + decode);
+    }
+    out.push('auto:' + (await load()).engine);
+    console.log(out.join(' '));
+  `);
+  const printed = execFileSync(process.execPath, ['main.mjs'], { cwd: app, encoding: 'utf8' }).trim();
+  assert.equal(printed, 'js:Buy milk:true wasm:Buy milk:true auto:wasm');
+
+  // The declarations resolve through the `types` conditions of the exports map.
+  writeFileSync(join(app, 'usage.ts'), `
+    import { load, DecodeError, type Core, type LwwMap } from '@synckit/web';
+    import { supportsWasmGc } from '@synckit/web/core';
+    export async function demo(): Promise<string | null> {
+      const core: Core = await load({ engine: supportsWasmGc() ? 'auto' : 'js' });
+      const m: LwwMap = new core.LwwMap({ replicaId: 1 });
+      m.set('k', 'v');
+      const bytes: Uint8Array = m.encodeState();
+      try { m.applyUpdate(bytes); } catch (e) { if (e instanceof DecodeError) return e.code; }
+      return m.get('k');
+    }
+    // @ts-expect-error engine names are checked
+    load({ engine: 'java' });
+    // @ts-expect-error replicaId is required
+    new (await load()).LwwMap({});
+  `);
+  const tsc = join(pkgDir, 'node_modules/typescript/bin/tsc');
+  execFileSync(process.execPath, [tsc, '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext',
+    '--target', 'es2022', '--skipLibCheck', 'false', 'usage.ts'], { cwd: app, encoding: 'utf8' });
+});

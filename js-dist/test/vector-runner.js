@@ -1,0 +1,79 @@
+// Runs the shared core test vectors (core/src/test/resources/vectors/*.json) against the public JS
+// API of a loaded core. Environment-agnostic: used by Node tests (test/vectors.test.mjs) and by the
+// Chromium tests (tests-browser). The JVM runs the same files in core's VectorsTest; the format is
+// described in docs/test-vectors.md.
+
+function resolve(arg, vars) {
+  if (arg && typeof arg === 'object' && !Array.isArray(arg)) {
+    if ('$ref' in arg) return vars.get(arg.$ref);
+    if ('$bytes' in arg) return Uint8Array.from(arg.$bytes);
+  }
+  return arg;
+}
+
+// Results and expectations compared as JSON, bytes as {"$bytes": [...]}.
+function normalize(v) {
+  if (v instanceof Uint8Array) return { $bytes: Array.from(v) };
+  if (Array.isArray(v)) return v.map(normalize);
+  if (v === undefined) return null;
+  return v;
+}
+
+function perform(core, step, vars) {
+  if ('new' in step) {
+    const Type = core[step.type];
+    if (typeof Type !== 'function') throw new Error(`unknown type ${step.type}`);
+    return new Type(step.options ?? {});
+  }
+  const [name, member] = (step.get ?? step.call).split('.', 2);
+  const target = vars.get(name);
+  if (!target) throw new Error(`no object named ${name}`);
+  if ('get' in step) return target[member];
+  if (typeof target[member] !== 'function') throw new Error(`${name} has no method ${member}`);
+  return target[member](...(step.args ?? []).map((a) => resolve(a, vars)));
+}
+
+/** Runs one vector; throws an Error describing the first step that does not behave as written. */
+export function runVector(core, vector) {
+  const vars = new Map();
+  vector.steps.forEach((step, i) => {
+    const where = `${vector.name}: step ${i} ${JSON.stringify(step)}`;
+    let result;
+    let error = null;
+    try {
+      result = perform(core, step, vars);
+    } catch (e) {
+      error = e;
+    }
+    if ('throws' in step) {
+      if (!error) throw new Error(`${where}: expected ${step.throws}, got ${JSON.stringify(normalize(result))}`);
+      if (error.code !== step.throws) throw new Error(`${where}: expected ${step.throws}, got ${error.code}: ${error.message}`);
+      return;
+    }
+    if (error) throw new Error(`${where}: unexpected ${error.name} ${error.code}: ${error.message}`, { cause: error });
+    if ('new' in step) vars.set(step.new, result);
+    if ('save' in step) vars.set(step.save, result);
+    if ('expect' in step) {
+      const want = JSON.stringify(normalize(resolve(step.expect, vars)));
+      const got = JSON.stringify(normalize(result));
+      if (want !== got) throw new Error(`${where}: expected ${want}, got ${got}`);
+    }
+  });
+}
+
+/** Runs every vector of every suite; returns { passed, failures: [{ suite, name, message }] }. */
+export function runSuites(core, suites) {
+  let passed = 0;
+  const failures = [];
+  for (const [suite, { vectors }] of Object.entries(suites)) {
+    for (const vector of vectors) {
+      try {
+        runVector(core, vector);
+        passed++;
+      } catch (e) {
+        failures.push({ suite, name: vector.name, message: e.message });
+      }
+    }
+  }
+  return { passed, failures };
+}

@@ -1,0 +1,40 @@
+package io.synckit.server;
+
+/** {@code java -jar synckit-server.jar [--host H] [--port P]}. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        ServerConfig config;
+        try {
+            config = ServerConfig.parse(args, System.getenv());
+        } catch (ServerConfig.UsageException e) {
+            if (e.getMessage() != null) {
+                System.err.println("synckit-server: " + e.getMessage());
+            }
+            System.err.print(ServerConfig.USAGE);
+            System.exit(e.getMessage() == null ? 0 : 2);
+            return;
+        }
+        SyncKitServer server = new SyncKitServer(config);
+        try {
+            server.start();
+        } catch (java.io.IOException e) {
+            System.err.println("synckit-server: cannot listen on " + config.host() + ":" + config.port() + ": "
+                    + e.getMessage() + ". Pick another port with --port.");
+            server.close();
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } catch (Exception ignored) {
+                // exiting anyway
+            }
+        }));
+        System.out.println("SyncKit server listening on " + server.uri() + "  (todo app at /, SDK at /sdk/)");
+        server.join();
+    }
+}
