@@ -43,7 +43,9 @@ public final class SyncKitServer implements AutoCloseable {
 
         ResourceFactory resources = ResourceFactory.of(server);
         ContextHandlerCollection contexts = new ContextHandlerCollection();
-        contexts.addHandler(new ContextHandler(new HealthHandler(), "/health"));
+        ContextHandler health = new ContextHandler(new HealthHandler(), "/health");
+        health.setAllowNullPathInContext(true); // answer /health itself, not a redirect to /health/
+        contexts.addHandler(health);
         contexts.addHandler(new ContextHandler(staticFiles(resources, "static/sdk"), "/sdk"));
         contexts.addHandler(new ContextHandler(staticFiles(resources, "static/app"), "/"));
         server.setHandler(contexts);
