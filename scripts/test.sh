@@ -13,6 +13,6 @@ if [ ! -x /usr/bin/chromium ]; then
   sudo_if_needed apt-get update -qq
   sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 fi
-dpkg-query -W -f="Chromium ${Version} (Debian package)\n" chromium 2>/dev/null || echo "Chromium at /usr/bin/chromium"
+dpkg-query -W -f='Chromium ${Version} (Debian package)\n' chromium 2>/dev/null || echo "Chromium at /usr/bin/chromium"
 
 exec mvn -B verify "$@"

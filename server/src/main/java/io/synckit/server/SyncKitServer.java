@@ -77,7 +77,10 @@ public final class SyncKitServer implements AutoCloseable {
     }
 
     public URI uri() {
-        String host = connector.getHost() == null ? "127.0.0.1" : connector.getHost();
+        String host = connector.getHost();
+        if (host == null || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            host = "localhost"; // listening on every interface: print an address a browser can open
+        }
         return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + "/");
     }
 

@@ -6,26 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.microsoft.playwright.Page;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The SDK loaded as an ES module and from the script tag, on each engine, in real Chromium. */
-class EnginesTest {
-    static Browser browser;
-
-    @BeforeAll
-    static void start() throws Exception {
-        browser = new Browser();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        browser.close();
-    }
-
+class EnginesTest extends BrowserTest {
     @SuppressWarnings("unchecked")
     static Map<String, Object> run(String page, String engine) {
         List<String> errors = Browser.errors();

@@ -22,15 +22,14 @@ import org.junit.jupiter.api.Test;
  * What the README start command runs: the shaded jar as its own process. It must print its URL and
  * serve a page that loads the SDK in Chromium on both engines.
  */
-class StartCommandTest {
+class StartCommandTest extends BrowserTest {
     static final Path JAR = Paths.get("../server/target/synckit-server.jar");
     static final Pattern URL = Pattern.compile("listening on (http://\\S+)");
     static Process process;
     static String url;
-    static Browser browser;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void startServerProcess() throws Exception {
         assertTrue(Files.isRegularFile(JAR), JAR.toAbsolutePath() + " is missing; build with mvn -B package");
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         process = new ProcessBuilder(java, "-jar", JAR.toString(), "--port", "0").redirectErrorStream(true).start();
@@ -49,14 +48,10 @@ class StartCommandTest {
         Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "server-log-drain");
         drain.setDaemon(true);
         drain.start();
-        browser = new Browser();
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
+    static void stopServerProcess() throws Exception {
         if (process != null) {
             process.destroy();
             process.waitFor();

@@ -4,25 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.microsoft.playwright.Page;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The page the README start command serves at /: loads the SDK on either engine and keeps todos across reloads. */
-class TodoAppTest {
-    static Browser browser;
-
-    @BeforeAll
-    static void start() throws Exception {
-        browser = new Browser();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        browser.close();
-    }
-
+class TodoAppTest extends BrowserTest {
     @ParameterizedTest(name = "{0} -> engine {1}")
     @CsvSource({"'', wasm", "?engine=js, js", "?engine=wasm, wasm"})
     void addCompleteDeleteAndReload(String query, String engine) {

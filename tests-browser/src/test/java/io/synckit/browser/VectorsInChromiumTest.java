@@ -12,25 +12,12 @@ import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The shared core vectors (also run on the JVM and in Node 22) on both engines in Chromium. */
 class VectorsInChromiumTest {
     static final Path VECTORS = Paths.get("../core/src/test/resources/vectors");
-    static Browser browser;
-
-    @BeforeAll
-    static void start() throws Exception {
-        browser = new Browser();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        browser.close();
-    }
 
     @ParameterizedTest(name = "engine {0}")
     @ValueSource(strings = {"js", "wasm"})
