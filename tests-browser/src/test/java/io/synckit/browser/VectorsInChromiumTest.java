@@ -16,7 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The shared core vectors (also run on the JVM and in Node 22) on both engines in Chromium. */
-class VectorsInChromiumTest {
+class VectorsInChromiumTest extends BrowserTest {
     static final Path VECTORS = Paths.get("../core/src/test/resources/vectors");
 
     @ParameterizedTest(name = "engine {0}")
