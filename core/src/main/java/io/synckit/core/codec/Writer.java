@@ -36,6 +36,49 @@ public final class Writer {
         return this;
     }
 
+    /** Unsigned LEB128 of an integer 0 <= value < 2^53 held in a double (at most 8 bytes). */
+    public Writer writeVarUint53(double value) {
+        if (!(value >= 0 && value <= 9007199254740991.0) || value != Math.floor(value)) {
+            throw new IllegalArgumentException("writeVarUint53 needs an integer from 0 to 2^53-1, got " + value);
+        }
+        ensure(8);
+        while (value >= 128) {
+            double q = Math.floor(value / 128);
+            buf[size++] = (byte) ((int) (value - q * 128) | 0x80);
+            value = q;
+        }
+        buf[size++] = (byte) (int) value;
+        return this;
+    }
+
+    /** Zigzag LEB128 of any int: small magnitudes of either sign take few bytes. */
+    public Writer writeVarInt(int value) {
+        int zz = (value << 1) ^ (value >> 31);
+        ensure(5);
+        while ((zz & ~0x7F) != 0) {
+            buf[size++] = (byte) ((zz & 0x7F) | 0x80);
+            zz >>>= 7;
+        }
+        buf[size++] = (byte) zz;
+        return this;
+    }
+
+    /** An IEEE 754 double, 8 bytes little-endian. */
+    public Writer writeDouble(double d) {
+        ensure(8);
+        int lo = Doubles.lowBits(d);
+        int hi = Doubles.highBits(d);
+        buf[size++] = (byte) lo;
+        buf[size++] = (byte) (lo >>> 8);
+        buf[size++] = (byte) (lo >>> 16);
+        buf[size++] = (byte) (lo >>> 24);
+        buf[size++] = (byte) hi;
+        buf[size++] = (byte) (hi >>> 8);
+        buf[size++] = (byte) (hi >>> 16);
+        buf[size++] = (byte) (hi >>> 24);
+        return this;
+    }
+
     /** A UTF-8 string prefixed by its byte length. Unpaired surrogates are written as U+FFFD. */
     public Writer writeString(String s) {
         int n = s.length();
