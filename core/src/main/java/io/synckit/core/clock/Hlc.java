@@ -1,5 +1,7 @@
 package io.synckit.core.clock;
 
+import io.synckit.core.codec.Texts;
+
 /**
  * A hybrid logical clock (Kulkarni et al., "Logical Physical Clocks", 2014) for one replica.
  *
@@ -34,7 +36,7 @@ public final class Hlc {
             throw new IllegalArgumentException("a WallClock is required (core never reads the time itself)");
         }
         if (!(maxSkewMillis > 0)) {
-            throw new IllegalArgumentException("maxSkewMillis must be positive, got " + maxSkewMillis);
+            throw new IllegalArgumentException("maxSkewMillis must be positive, got " + Texts.number(maxSkewMillis));
         }
         this.clock = clock;
         this.maxSkewMillis = maxSkewMillis;
@@ -59,9 +61,9 @@ public final class Hlc {
     public void check(Stamp remote) {
         double now = clock.nowMillis();
         if (remote.wall > now + maxSkewMillis && remote.wall > wall) {
-            throw new ClockSkewException("update from replica " + (long) remote.replica + " is stamped "
-                    + (long) ((remote.wall - now) / 1000) + " s ahead of this device's clock (limit "
-                    + (long) (maxSkewMillis / 1000) + " s); the sender's clock, or this device's, is wrong."
+            throw new ClockSkewException("update from replica " + Texts.number(remote.replica) + " is stamped "
+                    + Texts.number(Math.floor((remote.wall - now) / 1000)) + " s ahead of this device's clock (limit "
+                    + Texts.number(Math.floor(maxSkewMillis / 1000)) + " s); the sender's clock, or this device's, is wrong."
                     + " Fix the clock; the update was not applied");
         }
     }

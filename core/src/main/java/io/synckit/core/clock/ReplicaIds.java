@@ -1,5 +1,7 @@
 package io.synckit.core.clock;
 
+import io.synckit.core.codec.Texts;
+
 /**
  * Replica ids: unsigned integers below 2^53, so they are exact JS numbers. Held in {@code double}
  * (not long, which TeaVM's JS target runs as BigInt); written as 1-8 byte varints. Unique without
@@ -16,7 +18,7 @@ public final class ReplicaIds {
     public static double check(double id) {
         if (!(id >= 0 && id <= MAX) || id != Math.floor(id)) {
             throw new IllegalArgumentException("replicaId must be an integer from 0 to 2^53-1 (9007199254740991); got "
-                    + id + ". Pass a unique id per replica, or omit it to get a random one.");
+                    + Texts.number(id) + ". Pass a unique id per replica, or omit it to get a random one.");
         }
         return id;
     }

@@ -1,5 +1,7 @@
 package io.synckit.core.clock;
 
+import io.synckit.core.codec.Texts;
+
 /**
  * A hybrid-logical-clock timestamp: wall milliseconds, a logical counter for events within one
  * millisecond (or while the wall clock lags behind), and the replica id as the final tie-break.
@@ -48,6 +50,6 @@ public final class Stamp implements Comparable<Stamp> {
 
     @Override
     public String toString() {
-        return (long) wall + "." + counter + "@" + (long) replica;
+        return Texts.number(wall) + "." + counter + "@" + Texts.number(replica);
     }
 }

@@ -39,7 +39,7 @@ public final class Writer {
     /** Unsigned LEB128 of an integer 0 <= value < 2^53 held in a double (at most 8 bytes). */
     public Writer writeVarUint53(double value) {
         if (!(value >= 0 && value <= 9007199254740991.0) || value != Math.floor(value)) {
-            throw new IllegalArgumentException("writeVarUint53 needs an integer from 0 to 2^53-1, got " + value);
+            throw new IllegalArgumentException("writeVarUint53 needs an integer from 0 to 2^53-1, got " + Texts.number(value));
         }
         ensure(8);
         while (value >= 128) {

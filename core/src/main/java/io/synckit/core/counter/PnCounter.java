@@ -1,5 +1,6 @@
 package io.synckit.core.counter;
 
+import io.synckit.core.codec.Texts;
 import io.synckit.core.Replicated;
 import io.synckit.core.causal.CausalContext;
 import io.synckit.core.clock.ReplicaIds;
@@ -35,7 +36,7 @@ public final class PnCounter extends Replicated<PnCounter.Slot[]> {
 
     public void increment(double amount) {
         if (Double.isNaN(amount) || Double.isInfinite(amount)) {
-            throw new IllegalArgumentException("amount must be a finite number; got " + amount);
+            throw new IllegalArgumentException("amount must be a finite number; got " + Texts.number(amount));
         }
         if (amount == 0) {
             return;

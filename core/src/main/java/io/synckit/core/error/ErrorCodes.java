@@ -1,5 +1,6 @@
 package io.synckit.core.error;
 
+import io.synckit.core.clock.ClockSkewException;
 import io.synckit.core.codec.DecodeException;
 
 /**
@@ -12,6 +13,8 @@ public final class ErrorCodes {
     public static final String DECODE_ERROR = "DECODE_ERROR";
     /** An argument outside what the API accepts (bad replica id, null key, ...). */
     public static final String INVALID_ARGUMENT = "INVALID_ARGUMENT";
+    /** An update stamped too far ahead of this replica's clock; not applied. */
+    public static final String CLOCK_SKEW = "CLOCK_SKEW";
     /** A call that is not allowed in the object's current state. */
     public static final String INVALID_STATE = "INVALID_STATE";
     /** Anything else: a bug in SyncKit. */
@@ -23,6 +26,9 @@ public final class ErrorCodes {
     public static String of(Throwable t) {
         if (t instanceof DecodeException) {
             return DECODE_ERROR;
+        }
+        if (t instanceof ClockSkewException) {
+            return CLOCK_SKEW;
         }
         if (t instanceof IllegalArgumentException) {
             return INVALID_ARGUMENT;

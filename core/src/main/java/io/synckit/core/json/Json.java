@@ -1,5 +1,6 @@
 package io.synckit.core.json;
 
+import io.synckit.core.codec.Texts;
 import io.synckit.core.codec.DecodeException;
 import io.synckit.core.codec.Reader;
 import io.synckit.core.codec.Writer;
@@ -37,6 +38,7 @@ public final class Json {
     private static final int T_ARRAY = 7;
     private static final int T_OBJECT = 8;
     private static final double SAFE = 9007199254740991.0;
+    private static final String HEX = "0123456789abcdef";
 
     private Json() {
     }
@@ -94,7 +96,7 @@ public final class Json {
             }
             sb.append('}');
         } else {
-            throw new IllegalArgumentException("not a JSON value: " + (v == null ? "absent (Java null)" : v.getClass().getName()));
+            throw new IllegalArgumentException("not a JSON value: " + (v == null ? "absent (Java null)" : "unsupported type") + " (use null, booleans, finite numbers, strings, arrays and plain objects)");
         }
     }
 
@@ -123,8 +125,8 @@ public final class Json {
                 default:
                     if (c < 0x20) {
                         sb.append("\\u00");
-                        sb.append(Character.forDigit(c >> 4, 16));
-                        sb.append(Character.forDigit(c & 15, 16));
+                        sb.append(HEX.charAt(c >> 4));
+                        sb.append(HEX.charAt(c & 15));
                     } else {
                         sb.append(c);
                     }
@@ -151,7 +153,7 @@ public final class Json {
         if (v instanceof Double) {
             double d = (Double) v;
             if (Double.isNaN(d) || Double.isInfinite(d)) {
-                throw new IllegalArgumentException("numbers must be finite; got " + d);
+                throw new IllegalArgumentException("numbers must be finite; got " + Texts.number(d));
             }
             return;
         }
@@ -170,7 +172,7 @@ public final class Json {
             }
             return;
         }
-        throw new IllegalArgumentException("not a JSON value: " + (v == null ? "absent (Java null)" : v.getClass().getName()));
+        throw new IllegalArgumentException("not a JSON value: " + (v == null ? "absent (Java null)" : "unsupported type") + " (use null, booleans, finite numbers, strings, arrays and plain objects)");
     }
 
     public static boolean isObject(Object v) {
@@ -207,7 +209,7 @@ public final class Json {
                 write(w, e.getValue());
             }
         } else {
-            throw new IllegalArgumentException("not a JSON value: " + v);
+            throw new IllegalArgumentException("not a JSON value (use null, booleans, finite numbers, strings, arrays and plain objects)");
         }
     }
 

@@ -137,7 +137,7 @@ final class JsonParser {
                     }
                     int cp = 0;
                     for (int k = 0; k < 4; k++) {
-                        int d = Character.digit(s.charAt(i++), 16);
+                        int d = hex(s.charAt(i++));
                         if (d < 0) {
                             i--;
                             throw error("a hex digit");
@@ -189,6 +189,20 @@ final class JsonParser {
             throw error("a number within the double range");
         }
         return d;
+    }
+
+    /** Hex digit value, or -1 (not Character.digit: it drags Unicode tables into the browser build). */
+    private static int hex(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
     }
 
     private void digits() {

@@ -77,6 +77,19 @@ public final class LwwDoc extends Replicated<LwwDoc.Delta> {
         changed();
     }
 
+    /** {@link #set(String[], Object)} for a top-level field. */
+    public void set(String key, Object value) {
+        set(new String[] {key}, value);
+    }
+
+    public void delete(String key) {
+        delete(new String[] {key});
+    }
+
+    public Object get(String key) {
+        return get(new String[] {key});
+    }
+
     /** Merges {@code fields} (a JSON object) into the document, recursively: other fields are kept. */
     public void update(Map<String, Object> fields) {
         Json.check(fields);
@@ -118,7 +131,7 @@ public final class LwwDoc extends Replicated<LwwDoc.Delta> {
     }
 
     /** The whole document as a JSON object (fields sorted by key). */
-    public Map<String, Object> toJson() {
+    public Map<String, Object> toJSON() {
         return rootValue();
     }
 

@@ -49,7 +49,7 @@ class LwwDocConvergenceTest {
                         }
                     }
                 },
-                d -> Json.stringify(d.toJson()))
+                d -> Json.stringify(d.toJSON()))
                 .withOracle(ctx -> {
                     Map<String, LwwDoc.Entry> newest =
                             (Map<String, LwwDoc.Entry>) ctx.data.getOrDefault("newest", new HashMap<String, LwwDoc.Entry>());

@@ -1,0 +1,117 @@
+package io.synckit.web;
+
+import io.synckit.bindings.JsClock;
+import io.synckit.core.lww.LwwDoc;
+import java.util.Map;
+import org.teavm.jso.JSClass;
+import org.teavm.jso.JSExport;
+import org.teavm.jso.JSProperty;
+
+/**
+ * {@link LwwDoc} as the engine class {@code LwwDoc}. Paths and values cross in core's binary JSON
+ * form (see {@link CoreModule#readJson}); the npm layer validates values before encoding them.
+ */
+@JSClass(name = "LwwDoc")
+public final class JsLwwDoc {
+    private final LwwDoc doc;
+
+    /** {@code fixedTime} < 0: the browser clock; otherwise a fixed wall time (tests, vectors). */
+    @JSExport
+    public JsLwwDoc(double replicaId, double maxClockSkewMillis, double fixedTime) {
+        try {
+            doc = fixedTime < 0
+                    ? new LwwDoc(replicaId, JsClock::now, maxClockSkewMillis)
+                    : new LwwDoc(replicaId, () -> fixedTime, maxClockSkewMillis);
+        } catch (RuntimeException e) {
+            throw CoreModule.toJs(e);
+        }
+    }
+
+    @JSExport
+    public void set(byte[] path, byte[] value) {
+        try {
+            doc.set(CoreModule.path(path), CoreModule.readJson(value));
+        } catch (RuntimeException e) {
+            throw CoreModule.toJs(e);
+        }
+    }
+
+    @JSExport
+    @SuppressWarnings("unchecked")
+    public void update(byte[] path, byte[] fieldsBytes) {
+        try {
+            Object fields = CoreModule.readJson(fieldsBytes);
+            if (!(fields instanceof Map)) {
+                throw new IllegalArgumentException("update() takes an object of fields");
+            }
+            doc.update(CoreModule.path(path), (Map<String, Object>) fields);
+        } catch (RuntimeException e) {
+            throw CoreModule.toJs(e);
+        }
+    }
+
+    @JSExport
+    public void delete(byte[] path) {
+        try {
+            doc.delete(CoreModule.path(path));
+        } catch (RuntimeException e) {
+            throw CoreModule.toJs(e);
+        }
+    }
+
+    /** The value at the path (binary JSON), or null when absent. */
+    @JSExport
+    public byte[] get(byte[] path) {
+        try {
+            Object v = doc.get(CoreModule.path(path));
+            return v == null ? null : CoreModule.writeJson(v);
+        } catch (RuntimeException e) {
+            throw CoreModule.toJs(e);
+        }
+    }
+
+    @JSExport
+    public byte[] toJSONBytes() {
+        return CoreModule.writeJson(doc.toJSON());
+    }
+
+    @JSExport
+    @JSProperty
+    public int getRevision() {
+        return doc.revision();
+    }
+
+    @JSExport
+    @JSProperty
+    public double getReplicaId() {
+        return doc.replicaId();
+    }
+
+    @JSExport
+    public byte[] encodeState() {
+        return doc.encodeState();
+    }
+
+    @JSExport
+    public byte[] encodeStateVector() {
+        return doc.encodeStateVector();
+    }
+
+    @JSExport
+    public byte[] encodeDiff(byte[] stateVector) {
+        try {
+            return doc.encodeDiff(stateVector);
+        } catch (RuntimeException e) {
+            throw CoreModule.toJs(e);
+        }
+    }
+
+    @JSExport
+    public boolean applyUpdate(byte[] update) {
+        try {
+            return doc.applyUpdate(update);
+        } catch (RuntimeException e) {
+            throw CoreModule.toJs(e);
+        }
+    }
+}
