@@ -1,22 +1,23 @@
-// A small local-first todo list on the SyncKit core: todos live in an LwwMap (one key per todo,
-// the value a JSON string), saved to localStorage as the map's encoded state after every change.
-// ?engine=js or ?engine=wasm forces an engine; the default picks wasm-gc where supported.
-import { load } from '/sdk/index.js';
+// A small local-first todo list on the SyncKit core: the todos live in one LwwDoc (a field per
+// todo), saved to localStorage as the document's encoded state after every change; the order
+// comes from fractional-index keys. ?engine=js or ?engine=wasm forces an engine.
+// (Sync with other devices arrives with the sync server; the React version with the Web SDK.)
+import { load, randomReplicaId } from '/sdk/index.js';
 
 const STORAGE_KEY = 'synckit-todo-app:state';
 const $ = (id) => document.getElementById(id);
 
 function replicaId() {
   let id = Number(localStorage.getItem('synckit-todo-app:replica'));
-  if (!Number.isInteger(id) || id <= 0) {
-    id = 1 + Math.floor(Math.random() * 2147483646);
+  if (!Number.isSafeInteger(id) || id <= 0) {
+    id = randomReplicaId() || 1;
     localStorage.setItem('synckit-todo-app:replica', String(id));
   }
   return id;
 }
 
-function toBase64(bytes) { return btoa(String.fromCharCode(...bytes)); }
-function fromBase64(text) { return Uint8Array.from(atob(text), (c) => c.charCodeAt(0)); }
+const toBase64 = (bytes) => btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(''));
+const fromBase64 = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 
 async function main() {
   const engine = new URLSearchParams(location.search).get('engine') ?? 'auto';
@@ -24,24 +25,27 @@ async function main() {
   $('engine').textContent = core.engine;
   document.body.dataset.engine = core.engine;
 
-  const todos = new core.LwwMap({ replicaId: replicaId() });
+  const me = replicaId();
+  const todos = new core.LwwDoc({ replicaId: me });
   const saved = localStorage.getItem(STORAGE_KEY);
   if (saved) todos.applyUpdate(fromBase64(saved));
 
   const save = () => { localStorage.setItem(STORAGE_KEY, toBase64(todos.encodeState())); render(); };
+  const sorted = () => Object.entries(todos.toJSON())
+    .map(([id, t]) => ({ id, ...t }))
+    .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : a.id < b.id ? -1 : 1));
 
   function render() {
     const list = $('list');
     list.replaceChildren();
-    const items = todos.keys().map((id) => ({ id, ...JSON.parse(todos.get(id)) }));
-    items.sort((a, b) => a.created - b.created || (a.id < b.id ? -1 : 1));
+    const items = sorted();
     for (const todo of items) {
       const li = document.createElement('li');
       li.className = todo.done ? 'done' : '';
       const box = document.createElement('input');
       box.type = 'checkbox';
       box.checked = todo.done;
-      box.onchange = () => { todos.set(todo.id, JSON.stringify({ ...todo, id: undefined, done: box.checked })); save(); };
+      box.onchange = () => { todos.update([todo.id], { done: box.checked }); save(); };
       const text = document.createElement('span');
       text.textContent = todo.title;
       const del = document.createElement('button');
@@ -57,8 +61,10 @@ async function main() {
     event.preventDefault();
     const title = $('title').value.trim();
     if (!title) return;
-    const id = todos.replicaId.toString(36) + '-' + Date.now().toString(36) + '-' + todos.size;
-    todos.set(id, JSON.stringify({ title, done: false, created: Date.now() }));
+    const items = sorted();
+    const last = items.length ? items[items.length - 1].order : null;
+    const id = me.toString(36) + '-' + Date.now().toString(36) + '-' + items.length;
+    todos.set(id, { title, done: false, order: core.FractionalIndex.between(last, null, me) });
     $('title').value = '';
     save();
   };

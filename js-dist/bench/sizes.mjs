@@ -40,7 +40,7 @@ function row(name, files) {
   const out = mkdtempSync(join(tmpdir(), 'size-'));
   const entry = join(here, '.entry.mjs');
   writeFileSync(entry, `import { load } from '../dist/index.js';
-    const c = await load(); const m = new c.LwwMap({ replicaId: 1 }); m.set('title', 'Buy milk'); globalThis.out = m.encodeState();`);
+    const c = await load(); const m = new c.LwwDoc({ replicaId: 1 }); m.set('title', 'Buy milk'); globalThis.out = m.encodeState();`);
   try {
     const result = await build({ entryPoints: [entry], outdir: out, bundle: true, minify: true, format: 'esm',
       splitting: true, platform: 'browser', target: 'es2022', external: ['node:*'], metafile: true, logLevel: 'error' });

@@ -44,7 +44,7 @@ rmSync(join(dist, 'script-tag.d.ts'), { force: true });
 // Sizes users pay for, per way of loading SyncKit.
 const gz = (files) => files.reduce((n, f) => n + gzipSync(readFileSync(join(dist, f)), { level: 9 }).length, 0);
 const raw = (files) => files.reduce((n, f) => n + statSync(join(dist, f)).size, 0);
-const loader = ['index.js', 'core.js', 'engine.js', 'errors.js'];
+const loader = ['index.js', 'core.js', 'engine.js', 'errors.js', 'values.js'];
 const artifacts = {
   'ESM, JS engine (loader + engine/core.js)': [...loader, 'engine/core.js'],
   'ESM, wasm-gc engine (loader + engine/core.wasm + engine/core.wasm-runtime.js)': [...loader, 'engine/core.wasm', 'engine/core.wasm-runtime.js'],

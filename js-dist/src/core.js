@@ -1,16 +1,17 @@
 // @synckit/web/core: the CRDT types on their own (like a Y.Doc without a provider).
 //   const core = await load({ engine: 'auto' });   // 'auto' | 'wasm' | 'js'
-//   const a = new core.LwwMap({ replicaId: 1 });
+//   const doc = new core.LwwDoc({ replicaId: 1 });
 // Arguments are checked here, not in the engine: the JS and wasm-gc builds coerce bad types
 // differently, and users should get the same InvalidArgumentError from both.
 import { loadEngine, supportsWasmGc } from './engine.js';
 import { fromEngine, InvalidArgumentError } from './errors.js';
+import { decodeValue, encodePath, encodeValue } from './values.js';
 
 export { supportsWasmGc };
 export * from './errors.js';
 
-const MAX_REPLICA_ID = 2147483647;
 const cores = new WeakMap();
+const DEFAULT_MAX_CLOCK_SKEW_MS = 60 * 60 * 1000;
 
 /** Loads an engine and resolves to its API; loading the same engine twice gives the same object. */
 export async function load(options = {}) {
@@ -26,6 +27,12 @@ export async function load(options = {}) {
   return core;
 }
 
+/** A random replica id: 53 random bits from crypto.getRandomValues (unique without coordination). */
+export function randomReplicaId() {
+  const [hi, lo] = crypto.getRandomValues(new Uint32Array(2));
+  return (hi & 0x1fffff) * 4294967296 + lo;
+}
+
 function call(fn) {
   try {
     return fn();
@@ -34,70 +41,186 @@ function call(fn) {
   }
 }
 
+const typeOf = (v) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+
 function checkString(name, value) {
-  if (typeof value !== 'string') {
-    throw new InvalidArgumentError(`${name} must be a string; got ${value === null ? 'null' : typeof value}`);
-  }
+  if (typeof value !== 'string') throw new InvalidArgumentError(`${name} must be a string; got ${typeOf(value)}`);
 }
 
 function checkBytes(name, value) {
   if (!(value instanceof Uint8Array)) {
-    throw new InvalidArgumentError(`${name} must be a Uint8Array (as returned by encodeState()); got ${value === null ? 'null' : typeof value}`);
+    throw new InvalidArgumentError(`${name} must be a Uint8Array (as returned by encodeState(), encodeStateVector() or encodeDiff()); got ${typeOf(value)}`);
   }
 }
 
-function toUint8(int8) {
-  return new Uint8Array(int8.buffer, int8.byteOffset, int8.byteLength);
+function checkNumber(name, value) {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new InvalidArgumentError(`${name} must be a finite number; got ${String(value)}`);
 }
+
+function replicaIdFrom(options, type) {
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw new InvalidArgumentError(`new ${type}(options) takes an object such as { replicaId: 1 }`);
+  }
+  const id = options && options.replicaId !== undefined ? options.replicaId : randomReplicaId();
+  if (!Number.isSafeInteger(id) || id < 0) {
+    throw new InvalidArgumentError(`replicaId must be an integer from 0 to 2^53-1 (Number.MAX_SAFE_INTEGER); got ${String(id)}. Give each replica its own id, or omit it for a random one.`);
+  }
+  return id;
+}
+
+// The engine object behind each public object; kept out of reach of users.
+const engineObjects = new WeakMap();
+const eng = (o) => engineObjects.get(o);
+
+function deepFreeze(v) {
+  if (v !== null && typeof v === 'object') {
+    Object.freeze(v);
+    for (const k of Object.keys(v)) deepFreeze(v[k]);
+  }
+  return v;
+}
+
+const toUint8 = (int8) => new Uint8Array(int8.buffer, int8.byteOffset, int8.byteLength);
 
 function makeCore({ kind, exports: E, fallbackReason }) {
-  class LwwMap {
-    #m;
-
-    constructor(options) {
-      const replicaId = options && options.replicaId;
-      if (!Number.isInteger(replicaId) || replicaId < 0 || replicaId > MAX_REPLICA_ID) {
-        throw new InvalidArgumentError(
-          `replicaId must be an integer from 0 to ${MAX_REPLICA_ID}; got ${String(replicaId)}. Give each replica its own id.`);
-      }
-      this.#m = call(() => new E.LwwMap(replicaId));
+  // What every type shares: the byte-level sync API and a revision for caching snapshots.
+  class Replicated {
+    constructor(engineObject) { engineObjects.set(this, engineObject); }
+    get replicaId() { return eng(this).replicaId; }
+    /** Increases whenever the value changes; snapshots are cached per revision. */
+    get revision() { return eng(this).revision; }
+    encodeState() { return toUint8(call(() => eng(this).encodeState())); }
+    encodeStateVector() { return toUint8(call(() => eng(this).encodeStateVector())); }
+    encodeDiff(stateVector) {
+      checkBytes('stateVector', stateVector);
+      return toUint8(call(() => eng(this).encodeDiff(stateVector)));
     }
-
-    get replicaId() { return this.#m.replicaId; }
-    get size() { return this.#m.size; }
-
-    set(key, value) {
-      checkString('key', key);
-      checkString('value', value);
-      call(() => this.#m.set(key, value));
-    }
-
-    delete(key) {
-      checkString('key', key);
-      call(() => this.#m.delete(key));
-    }
-
-    get(key) {
-      checkString('key', key);
-      return this.#m.get(key) ?? null;
-    }
-
-    has(key) { return this.get(key) !== null; }
-
-    keys() { return Array.from(this.#m.keys()); }
-
-    encodeState() { return toUint8(call(() => this.#m.encodeState())); }
-
+    /** Merges a state or diff from another replica; true when the value changed. */
     applyUpdate(update) {
       checkBytes('update', update);
-      return call(() => this.#m.applyUpdate(update));
+      return call(() => eng(this).applyUpdate(update));
     }
   }
+
+  /** A JSON document merged field by field (last writer wins per field). */
+  class LwwDoc extends Replicated {
+    #snapshot;
+    #snapshotRevision = -1;
+    constructor(options) {
+      const replicaId = replicaIdFrom(options, 'LwwDoc');
+      const skew = options && options.maxClockSkewMs !== undefined ? options.maxClockSkewMs : DEFAULT_MAX_CLOCK_SKEW_MS;
+      if (typeof skew !== 'number' || !(skew > 0)) throw new InvalidArgumentError(`maxClockSkewMs must be a positive number of milliseconds; got ${String(skew)}`);
+      const fixed = options && options.fixedTime !== undefined ? options.fixedTime : -1;
+      if (fixed !== -1) checkNumber('fixedTime', fixed);
+      super(call(() => E.newLwwDoc(replicaId, fixed, skew)));
+    }
+    /** Sets a field (a key, or a path of keys); an object value replaces the object there. */
+    set(path, value) {
+      const p = encodePath(path);
+      const v = encodeValue(value);
+      call(() => eng(this).set(p, v));
+    }
+    /** Merges fields into the document (or into the object at `path`), keeping the others. */
+    update(pathOrFields, maybeFields) {
+      const [path, fields] = maybeFields === undefined ? [[], pathOrFields] : [pathOrFields, maybeFields];
+      if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) {
+        throw new InvalidArgumentError(`update() takes an object of fields; got ${typeOf(fields)}`);
+      }
+      const p = encodePath(path);
+      const v = encodeValue(fields);
+      call(() => eng(this).update(p, v));
+    }
+    delete(path) {
+      const p = encodePath(path);
+      call(() => eng(this).delete(p));
+    }
+    /** The value at a key or path, or undefined. */
+    get(path) {
+      const p = encodePath(path);
+      const bytes = call(() => eng(this).get(p));
+      return bytes == null ? undefined : decodeValue(toUint8(bytes));
+    }
+    /** The whole document, frozen. The same object is returned until the document changes. */
+    toJSON() {
+      const rev = this.revision;
+      if (rev !== this.#snapshotRevision) {
+        this.#snapshot = deepFreeze(decodeValue(toUint8(call(() => eng(this).toJSONBytes()))));
+        this.#snapshotRevision = rev;
+      }
+      return this.#snapshot;
+    }
+  }
+
+  /** A counter that any replica may increment or decrement; re-sent updates never count twice. */
+  class Counter extends Replicated {
+    constructor(options) {
+      super(call(() => new E.Counter(replicaIdFrom(options, 'Counter'))));
+    }
+    increment(amount = 1) { checkNumber('amount', amount); call(() => eng(this).increment(amount)); }
+    decrement(amount = 1) { checkNumber('amount', amount); call(() => eng(this).increment(-amount)); }
+    get value() { return eng(this).value; }
+  }
+
+  /** A set of strings; a remove cancels only the adds it has seen, so concurrent adds win. */
+  class OrSet extends Replicated {
+    #values;
+    #valuesRevision = -1;
+    constructor(options) {
+      super(call(() => new E.OrSet(replicaIdFrom(options, 'OrSet'))));
+    }
+    add(element) { checkString('element', element); call(() => eng(this).add(element)); }
+    remove(element) { checkString('element', element); call(() => eng(this).remove(element)); }
+    has(element) { checkString('element', element); return eng(this).has(element); }
+    get size() { return eng(this).size; }
+    /** The elements in ascending order. The same array is returned until the set changes. */
+    values() {
+      const rev = this.revision;
+      if (rev !== this.#valuesRevision) {
+        this.#values = Object.freeze(Array.from(eng(this).values()));
+        this.#valuesRevision = rev;
+      }
+      return this.#values;
+    }
+  }
+
+  function checkKey(name, key) {
+    if (key !== null && key !== undefined && typeof key !== 'string') {
+      throw new InvalidArgumentError(`${name} must be a key string, or null for the start/end of the list; got ${typeOf(key)}`);
+    }
+    return key ?? null;
+  }
+
+  /** Order keys for lists: strings that sort between their neighbours (plain string comparison). */
+  const FractionalIndex = Object.freeze({
+    /** A key strictly between `before` and `after` (null: the start / end of the list). */
+    between(before, after, replicaId) {
+      const b = checkKey('before', before);
+      const a = checkKey('after', after);
+      const id = replicaIdFrom({ replicaId }, 'FractionalIndex');
+      return call(() => E.FractionalIndex.between(b, a, id));
+    },
+    /** `count` increasing keys between `before` and `after`. */
+    spread(before, after, count, replicaId) {
+      const b = checkKey('before', before);
+      const a = checkKey('after', after);
+      if (!Number.isSafeInteger(count) || count < 0) throw new InvalidArgumentError(`count must be a non-negative integer; got ${String(count)}`);
+      const id = replicaIdFrom({ replicaId }, 'FractionalIndex');
+      return Array.from(call(() => E.FractionalIndex.spread(b, a, count, id)));
+    },
+    /** Throws InvalidArgumentError unless `key` is a well-formed key. */
+    validate(key) {
+      checkString('key', key);
+      call(() => E.FractionalIndex.validate(key));
+    },
+  });
 
   return Object.freeze({
     engine: kind,
     engineFallbackReason: fallbackReason,
     version: E.version(),
-    LwwMap,
+    LwwDoc,
+    Counter,
+    OrSet,
+    FractionalIndex,
   });
 }

@@ -26,6 +26,14 @@ export class InvalidArgumentError extends SyncKitError {
   }
 }
 
+/** An update stamped too far ahead of this device's clock; it was not applied. */
+export class ClockSkewError extends SyncKitError {
+  constructor(message, options) {
+    super('CLOCK_SKEW', message, options);
+    this.name = 'ClockSkewError';
+  }
+}
+
 /** A call that is not allowed in the object's current state. */
 export class InvalidStateError extends SyncKitError {
   constructor(message, options) {
@@ -46,6 +54,7 @@ const byCode = {
   DECODE_ERROR: DecodeError,
   INVALID_ARGUMENT: InvalidArgumentError,
   INVALID_STATE: InvalidStateError,
+  CLOCK_SKEW: ClockSkewError,
 };
 
 export function fromEngine(e) {

@@ -1,3 +1,6 @@
-export { load, supportsWasmGc } from './core.js';
-export type { Core, EngineKind, LoadOptions, LwwMap, LwwMapOptions, LwwMapConstructor } from './core.js';
+export { load, supportsWasmGc, randomReplicaId } from './core.js';
+export type {
+  Core, EngineKind, LoadOptions, JsonValue, JsonObject, Path, ReplicaOptions, Replicated,
+  LwwDoc, LwwDocOptions, Counter, OrSet, FractionalIndex,
+} from './core.js';
 export * from './errors.js';

@@ -16,7 +16,7 @@ test(`Node ${process.versions.node}: auto picks the engine this runtime supports
   } else {
     assert.equal(c.engine, 'wasm');
   }
-  const m = new c.LwwMap({ replicaId: 1 });
+  const m = new c.LwwDoc({ replicaId: 1 });
   m.set('k', 'v');
   assert.equal(m.get('k'), 'v');
 });

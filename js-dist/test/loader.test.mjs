@@ -32,36 +32,76 @@ test('a missing wasm file with engine wasm rejects; with auto it falls back to J
 for (const engine of ['js', 'wasm']) {
   test(`${engine}: bad arguments give the same typed errors on every engine`, async () => {
     const c = await sk.load({ engine });
-    for (const replicaId of [undefined, -1, 1.5, 2 ** 31, '1', null]) {
-      assert.throws(() => new c.LwwMap({ replicaId }), sk.InvalidArgumentError, `replicaId ${replicaId}`);
+    for (const replicaId of [-1, 1.5, 2 ** 53, '1', null, NaN]) {
+      for (const Type of [c.LwwDoc, c.Counter, c.OrSet]) {
+        assert.throws(() => new Type({ replicaId }), sk.InvalidArgumentError, `${Type.name} replicaId ${replicaId}`);
+      }
     }
-    assert.throws(() => new c.LwwMap(), sk.InvalidArgumentError);
-    const m = new c.LwwMap({ replicaId: 2147483647 });
-    assert.equal(m.replicaId, 2147483647);
-    assert.throws(() => m.set(5, 'v'), (e) => e instanceof sk.InvalidArgumentError && e.message === 'key must be a string; got number');
-    assert.throws(() => m.set('k', undefined), sk.InvalidArgumentError);
-    assert.throws(() => m.get(null), sk.InvalidArgumentError);
-    assert.throws(() => m.applyUpdate([1, 0]), (e) => e instanceof sk.InvalidArgumentError && /Uint8Array/.test(e.message));
-    assert.equal(m.size, 0);
+    const doc = new c.LwwDoc({ replicaId: 2 ** 53 - 1 });
+    assert.equal(doc.replicaId, 2 ** 53 - 1);
+    assert.throws(() => doc.set(5, 'v'), (e) => e instanceof sk.InvalidArgumentError && /a path is a key/.test(e.message));
+    assert.throws(() => doc.set('k', undefined), (e) => e instanceof sk.InvalidArgumentError && e.message === 'value is undefined; use null, or delete the field');
+    assert.throws(() => doc.set('k', { when: new Date(0) }), (e) => /value\.when is a Date.*toISOString/.test(e.message));
+    assert.throws(() => doc.set('k', [1, NaN]), (e) => /value\.1 is NaN; numbers must be finite/.test(e.message));
+    assert.throws(() => doc.set('k', () => 1), sk.InvalidArgumentError);
+    const cyclic = {}; cyclic.self = cyclic;
+    assert.throws(() => doc.set('k', cyclic), (e) => /nests deeper than 64 levels \(or is circular\)/.test(e.message));
+    assert.throws(() => doc.update('not an object'), sk.InvalidArgumentError);
+    assert.throws(() => doc.applyUpdate([1, 0]), (e) => e instanceof sk.InvalidArgumentError && /Uint8Array/.test(e.message));
+    assert.deepEqual(doc.toJSON(), {});
+    const counter = new c.Counter({ replicaId: 1 });
+    assert.throws(() => counter.increment('1'), sk.InvalidArgumentError);
+    assert.throws(() => counter.increment(Infinity), sk.InvalidArgumentError);
+    const set = new c.OrSet({ replicaId: 1 });
+    assert.throws(() => set.add(1), sk.InvalidArgumentError);
   });
 
-  test(`${engine}: decode errors are DecodeError instances with the engine's message`, async () => {
+  test(`${engine}: replica ids default to random 53-bit ids`, async () => {
     const c = await sk.load({ engine });
-    const m = new c.LwwMap({ replicaId: 1 });
-    assert.throws(() => m.applyUpdate(new Uint8Array([7])), (e) =>
-      e instanceof sk.DecodeError && e instanceof sk.SyncKitError && e.code === 'DECODE_ERROR' && /version 7 is not supported/.test(e.message));
+    const ids = new Set(Array.from({ length: 50 }, () => new c.LwwDoc().replicaId));
+    assert.equal(ids.size, 50);
+    for (const id of ids) assert.ok(Number.isSafeInteger(id) && id >= 0, String(id));
   });
 
-  test(`${engine}: encodeState returns a Uint8Array that the other engine reads`, async () => {
+  test(`${engine}: snapshots keep their identity until the value changes`, async () => {
+    const c = await sk.load({ engine });
+    const doc = new c.LwwDoc({ replicaId: 1 });
+    doc.set('a', 1);
+    const s1 = doc.toJSON();
+    assert.equal(doc.toJSON(), s1);
+    assert.ok(Object.isFrozen(s1));
+    doc.set('b', { x: [1] });
+    const s2 = doc.toJSON();
+    assert.notEqual(s2, s1);
+    assert.deepEqual(s2, { a: 1, b: { x: [1] } });
+    assert.ok(Object.isFrozen(s2.b.x));
+    const set = new c.OrSet({ replicaId: 1 });
+    set.add('x');
+    assert.equal(set.values(), set.values());
+  });
+
+  test(`${engine}: decode and clock errors are typed, with the engine's message`, async () => {
+    const c = await sk.load({ engine });
+    const doc = new c.LwwDoc({ replicaId: 1 });
+    assert.throws(() => doc.applyUpdate(new Uint8Array([7, 16, 0, 0, 0, 0])), (e) =>
+      e instanceof sk.DecodeError && e instanceof sk.SyncKitError && e.code === 'DECODE_ERROR' && /format 7 is newer than this SyncKit reads \(1\); upgrade SyncKit/.test(e.message));
+    const future = new c.LwwDoc({ replicaId: 2, fixedTime: Date.now() + 48 * 3600 * 1000 });
+    future.set('k', 'v');
+    assert.throws(() => doc.applyUpdate(future.encodeState()), (e) =>
+      e instanceof sk.ClockSkewError && e.code === 'CLOCK_SKEW' && /ahead of this device's clock/.test(e.message));
+  });
+
+  test(`${engine}: updates from one engine apply on the other`, async () => {
     const c = await sk.load({ engine });
     const other = await sk.load({ engine: engine === 'js' ? 'wasm' : 'js' });
-    const a = new c.LwwMap({ replicaId: 1 });
-    a.set('k', 'v');
+    const a = new c.LwwDoc({ replicaId: 1 });
+    a.update({ title: 'Buy milk', n: 0.1, big: 2 ** 53 - 1 });
     const bytes = a.encodeState();
     assert.ok(bytes instanceof Uint8Array);
-    const b = new other.LwwMap({ replicaId: 2 });
-    assert.equal(b.applyUpdate(bytes), 1);
-    assert.equal(b.get('k'), 'v');
+    const b = new other.LwwDoc({ replicaId: 2 });
+    assert.equal(b.applyUpdate(bytes), true);
+    assert.deepEqual(b.toJSON(), { big: 2 ** 53 - 1, n: 0.1, title: 'Buy milk' });
     assert.deepEqual(Array.from(b.encodeState()), Array.from(bytes));
+    assert.equal(c.FractionalIndex.between(null, null, 5), other.FractionalIndex.between(null, null, 5));
   });
 }

@@ -34,9 +34,9 @@ test('npm pack installs into a fresh app and runs on both engines', { timeout: 1
     const out = [];
     for (const engine of ['js', 'wasm']) {
       const core = await load({ engine });
-      const a = new core.LwwMap({ replicaId: 1 });
+      const a = new core.LwwDoc({ replicaId: 1 });
       a.set('title', 'Buy milk');
-      const b = new (await loadCore({ engine })).LwwMap({ replicaId: 2 });
+      const b = new (await loadCore({ engine })).LwwDoc({ replicaId: 2 });
       b.applyUpdate(a.encodeState());
       let decode = false;
       try { b.applyUpdate(new Uint8Array([1, 9])); } catch (e) { decode = e instanceof DecodeError; }
@@ -50,22 +50,35 @@ test('npm pack installs into a fresh app and runs on both engines', { timeout: 1
 
   // The declarations resolve through the `types` conditions of the exports map.
   writeFileSync(join(app, 'usage.ts'), `
-    import { load, DecodeError, type Core, type LwwMap } from '@synckit/web';
-    import { supportsWasmGc } from '@synckit/web/core';
-    export async function demo(): Promise<string | null> {
+    import { load, DecodeError, type Core, type LwwDoc, type JsonValue } from '@synckit/web';
+    import { supportsWasmGc, randomReplicaId } from '@synckit/web/core';
+    export async function demo(): Promise<JsonValue | undefined> {
       const core: Core = await load({ engine: supportsWasmGc() ? 'auto' : 'js' });
-      const m: LwwMap = new core.LwwMap({ replicaId: 1 });
-      m.set('k', 'v');
+      const m: LwwDoc = new core.LwwDoc({ replicaId: randomReplicaId() });
+      m.update({ title: 'x', tags: ['a'], meta: { n: 1 } });
+      m.set(['meta', 'n'], 2);
       const bytes: Uint8Array = m.encodeState();
       try { m.applyUpdate(bytes); } catch (e) { if (e instanceof DecodeError) return e.code; }
-      return m.get('k');
+      const likes = new core.Counter();
+      likes.increment();
+      const tags = new core.OrSet({ replicaId: 1 });
+      tags.add('x');
+      const order: string = core.FractionalIndex.between(null, null, 1);
+      return m.get('title') ?? likes.value + tags.values().length + order;
     }
     // @ts-expect-error engine names are checked
     load({ engine: 'java' });
-    // @ts-expect-error replicaId is required
-    new (await load()).LwwMap({});
+    // @ts-expect-error values must be JSON
+    new (await load()).LwwDoc().set('k', new Map());
+    const snapshot = new (await load()).LwwDoc().toJSON();
+    // @ts-expect-error snapshots are read-only
+    snapshot.x = 1;
   `);
   const tsc = join(pkgDir, 'node_modules/typescript/bin/tsc');
-  execFileSync(process.execPath, [tsc, '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext',
-    '--target', 'es2022', '--skipLibCheck', 'false', 'usage.ts'], { cwd: app, encoding: 'utf8' });
+  try {
+    execFileSync(process.execPath, [tsc, '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext',
+    '--target', 'es2022', '--skipLibCheck', 'false', 'usage.ts'], { cwd: app, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    assert.fail('tsc rejected the usage file:\n' + e.stdout + e.stderr);
+  }
 });

@@ -11,11 +11,17 @@ function resolve(arg, vars) {
   return arg;
 }
 
-// Results and expectations compared as JSON, bytes as {"$bytes": [...]}.
+// Results and expectations compared as JSON with object keys sorted, bytes as {"$bytes": [...]},
+// and undefined as null (the JVM has one null for "absent" and JSON null).
 function normalize(v) {
   if (v instanceof Uint8Array) return { $bytes: Array.from(v) };
   if (Array.isArray(v)) return v.map(normalize);
   if (v === undefined) return null;
+  if (v !== null && typeof v === 'object') {
+    const out = {};
+    for (const k of Object.keys(v).sort()) out[k] = normalize(v[k]);
+    return out;
+  }
   return v;
 }
 
@@ -26,8 +32,8 @@ function perform(core, step, vars) {
     return new Type(step.options ?? {});
   }
   const [name, member] = (step.get ?? step.call).split('.', 2);
-  const target = vars.get(name);
-  if (!target) throw new Error(`no object named ${name}`);
+  const target = vars.get(name) ?? core[name]; // an object made by a step, or a static type (FractionalIndex)
+  if (!target) throw new Error(`no object or type named ${name}`);
   if ('get' in step) return target[member];
   if (typeof target[member] !== 'function') throw new Error(`${name} has no method ${member}`);
   return target[member](...(step.args ?? []).map((a) => resolve(a, vars)));

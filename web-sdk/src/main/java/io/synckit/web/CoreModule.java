@@ -13,12 +13,21 @@ import org.teavm.jso.JSExportClasses;
  * Kept deliberately thin and JS-friendly (int, double, String, byte[]; no long); the npm package
  * wraps it with options objects, Uint8Array and error classes.
  */
-@JSExportClasses({JsLwwMap.class, JsLwwDoc.class, JsCounter.class, JsOrSet.class})
+@JSExportClasses({JsLwwDoc.class, JsCounter.class, JsOrSet.class, JsFractionalIndex.class})
 public final class CoreModule {
     /** Bumped with the exported surface; the npm loader checks it matches the package. */
     public static final String VERSION = "0.1.0";
 
     private CoreModule() {
+    }
+
+    /**
+     * Creates an LwwDoc. A factory rather than a 3-argument exported constructor: TeaVM 0.15's
+     * wasm-gc target passes NaN for the third double argument of an exported constructor.
+     */
+    @JSExport
+    public static JsLwwDoc newLwwDoc(double replicaId, double fixedTime, double maxClockSkewMillis) {
+        return new JsLwwDoc(replicaId, fixedTime, maxClockSkewMillis);
     }
 
     @JSExport

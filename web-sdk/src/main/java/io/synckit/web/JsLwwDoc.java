@@ -1,6 +1,7 @@
 package io.synckit.web;
 
 import io.synckit.bindings.JsClock;
+import io.synckit.core.clock.WallClock;
 import io.synckit.core.lww.LwwDoc;
 import java.util.Map;
 import org.teavm.jso.JSClass;
@@ -16,14 +17,35 @@ public final class JsLwwDoc {
     private final LwwDoc doc;
 
     /** {@code fixedTime} < 0: the browser clock; otherwise a fixed wall time (tests, vectors). */
-    @JSExport
-    public JsLwwDoc(double replicaId, double maxClockSkewMillis, double fixedTime) {
+    /** Made by {@link CoreModule#newLwwDoc} (see there why not an exported constructor). */
+    JsLwwDoc(double replicaId, double fixedTime, double maxClockSkewMillis) {
         try {
-            doc = fixedTime < 0
-                    ? new LwwDoc(replicaId, JsClock::now, maxClockSkewMillis)
-                    : new LwwDoc(replicaId, () -> fixedTime, maxClockSkewMillis);
+            WallClock clock = fixedTime < 0 ? new BrowserClock() : new FixedClock(fixedTime);
+            doc = new LwwDoc(replicaId, clock, maxClockSkewMillis);
         } catch (RuntimeException e) {
             throw CoreModule.toJs(e);
+        }
+    }
+
+    /** Date.now(). */
+    private static final class BrowserClock implements WallClock {
+        @Override
+        public double nowMillis() {
+            return JsClock.now();
+        }
+    }
+
+    /** A fixed time, for tests and vectors. */
+    private static final class FixedClock implements WallClock {
+        private final double time;
+
+        FixedClock(double time) {
+            this.time = time;
+        }
+
+        @Override
+        public double nowMillis() {
+            return time;
         }
     }
 

@@ -1,5 +1,7 @@
 package io.synckit.core.order;
 
+import io.synckit.core.clock.ReplicaIds;
+
 /**
  * Fractional indexing: string keys for ordering list items (todos dragged to reorder, and so on)
  * where a new item always gets a key strictly between its neighbours, so inserting never rewrites
@@ -49,7 +51,6 @@ public final class FractionalIndex {
     private static final int BASE = 62;
     private static final char MAX_DIGIT = 'z';
     /** 2^53: the first integer a double cannot tell from its neighbour. */
-    private static final double REPLICA_ID_LIMIT = 9007199254740992.0;
     /** The first digit of a replica suffix is one of the LEAD_RANGE digits from LEAD_OFFSET (A-p). */
     private static final int LEAD_OFFSET = 10;
     private static final int LEAD_RANGE = 42;
@@ -159,9 +160,7 @@ public final class FractionalIndex {
      * holds 42 * 62^(n-1) ids, after those of the shorter lengths, so 2^53 ids fit in 9 digits.
      */
     private static String replicaSuffix(double replicaId) {
-        if (!(replicaId >= 0 && replicaId < REPLICA_ID_LIMIT) || replicaId != Math.floor(replicaId)) {
-            throw new IllegalArgumentException("replicaId must be an integer in [0, 2^53), got " + replicaId);
-        }
+        ReplicaIds.check(replicaId);
         // Doubles are exact here: every value is an integer below 2^54, and the even capacity too.
         double rest = replicaId;
         double capacity = LEAD_RANGE;

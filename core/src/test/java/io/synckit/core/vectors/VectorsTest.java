@@ -11,7 +11,11 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import io.synckit.core.error.ErrorCodes;
-import io.synckit.core.lww.LwwMap;
+import io.synckit.core.counter.PnCounter;
+import io.synckit.core.json.Json;
+import io.synckit.core.lww.LwwDoc;
+import io.synckit.core.order.FractionalIndex;
+import io.synckit.core.set.OrSet;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -42,7 +46,17 @@ import org.junit.jupiter.api.TestFactory;
 class VectorsTest {
     /** JS class name -> constructor from the JS options object. */
     static final Map<String, Function<JsonObject, Object>> TYPES = Map.of(
-            "LwwMap", o -> new LwwMap(o.get("replicaId").getAsInt()));
+            "LwwDoc", o -> {
+                double t = o.has("fixedTime") ? o.get("fixedTime").getAsDouble() : 1_700_000_000_000.0;
+                return o.has("maxClockSkewMs")
+                        ? new LwwDoc(o.get("replicaId").getAsDouble(), () -> t, o.get("maxClockSkewMs").getAsDouble())
+                        : new LwwDoc(o.get("replicaId").getAsDouble(), () -> t);
+            },
+            "Counter", o -> new PnCounter(o.get("replicaId").getAsDouble()),
+            "OrSet", o -> new OrSet(o.get("replicaId").getAsDouble()));
+
+    /** JS name -> class, for static functions such as FractionalIndex.between. */
+    static final Map<String, Class<?>> STATICS = Map.of("FractionalIndex", FractionalIndex.class);
 
     static final Path DIR = Paths.get("src/test/resources/vectors");
 
@@ -114,27 +128,46 @@ class VectorsTest {
         boolean property = step.has("get");
         String[] target = (property ? step.get("get") : step.get("call")).getAsString().split("\\.", 2);
         Object receiver = vars.get(target[0]);
-        if (receiver == null) {
-            throw new AssertionError("no object named " + target[0]);
+        Class<?> type = receiver != null ? receiver.getClass() : STATICS.get(target[0]);
+        if (type == null) {
+            throw new AssertionError("no object or type named " + target[0]);
         }
         JsonArray args = step.has("args") ? step.getAsJsonArray("args") : new JsonArray();
-        Method method = find(receiver.getClass(), target[1], args.size());
-        Object[] javaArgs = new Object[args.size()];
-        for (int a = 0; a < javaArgs.length; a++) {
-            javaArgs[a] = toJava(resolve(args.get(a), vars), method.getParameterTypes()[a]);
+        Object[] resolved = new Object[args.size()];
+        for (int a = 0; a < resolved.length; a++) {
+            resolved[a] = resolve(args.get(a), vars);
         }
-        return method.invoke(receiver, javaArgs);
-    }
-
-    private static Method find(Class<?> type, String name, int arity) {
+        // Overloads (set(String, Object) / set(String[], Object)): the first whose parameters accept
+        // the arguments, trying specific parameter types before Object.
+        List<Method> candidates = new ArrayList<>();
         for (Method m : type.getMethods()) {
-            if (m.getName().equals(name) && m.getParameterCount() == arity) {
-                return m;
+            if (m.getName().equals(target[1]) && m.getParameterCount() == resolved.length
+                    && java.lang.reflect.Modifier.isStatic(m.getModifiers()) == (receiver == null)) {
+                candidates.add(m);
             }
         }
-        throw new AssertionError(type.getSimpleName() + " has no public method " + name + " with " + arity
-                + " parameters");
+        candidates.sort((x, y) -> Long.compare(objectParams(x), objectParams(y)));
+        for (Method m : candidates) {
+            Object[] javaArgs = new Object[resolved.length];
+            boolean ok = true;
+            for (int a = 0; a < resolved.length && ok; a++) {
+                javaArgs[a] = toJava(resolved[a], m.getParameterTypes()[a]);
+                ok = javaArgs[a] != NO;
+            }
+            if (ok) {
+                return m.invoke(receiver, javaArgs);
+            }
+        }
+        throw new AssertionError(type.getSimpleName() + " has no public method " + target[1]
+                + " accepting " + args);
     }
+
+    private static long objectParams(Method m) {
+        return java.util.Arrays.stream(m.getParameterTypes()).filter(t -> t == Object.class).count();
+    }
+
+    /** Marks an argument a parameter type cannot take. */
+    private static final Object NO = new Object();
 
     /** Replaces {"$ref": name} by the saved value and {"$bytes": [...]} by a byte[]. */
     private static Object resolve(JsonElement e, Map<String, Object> vars) {
@@ -152,33 +185,92 @@ class VectorsTest {
         return e;
     }
 
+    /** Converts a JSON argument to a parameter type, or returns {@link #NO}. */
     private static Object toJava(Object v, Class<?> type) {
         if (!(v instanceof JsonElement)) {
-            return v;
+            return type.isInstance(v) ? v : NO;
         }
         JsonElement e = (JsonElement) v;
+        if (type == Object.class) {
+            return toJsonModel(e);
+        }
         if (e.isJsonNull()) {
-            return null;
+            return type.isPrimitive() ? NO : null;
         }
         if (type == String.class) {
-            return e.getAsString();
+            return e.isJsonPrimitive() && e.getAsJsonPrimitive().isString() ? e.getAsString() : NO;
         }
+        if (type == String[].class) {
+            if (!e.isJsonArray()) {
+                return NO;
+            }
+            String[] out = new String[e.getAsJsonArray().size()];
+            for (int i = 0; i < out.length; i++) {
+                JsonElement x = e.getAsJsonArray().get(i);
+                if (!x.isJsonPrimitive() || !x.getAsJsonPrimitive().isString()) {
+                    return NO;
+                }
+                out[i] = x.getAsString();
+            }
+            return out;
+        }
+        if (type == Map.class) {
+            return e.isJsonObject() ? toJsonModel(e) : NO;
+        }
+        boolean number = e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber();
         if (type == int.class) {
-            return e.getAsInt();
+            return number ? (Object) e.getAsInt() : NO;
         }
         if (type == double.class) {
-            return e.getAsDouble();
+            return number ? (Object) e.getAsDouble() : NO;
         }
         if (type == boolean.class) {
-            return e.getAsBoolean();
+            return e.isJsonPrimitive() && e.getAsJsonPrimitive().isBoolean() ? (Object) e.getAsBoolean() : NO;
         }
         throw new AssertionError("no conversion from JSON to " + type.getName() + "; extend VectorsTest.toJava");
     }
 
-    /** Maps a result or an expectation to JSON with numbers as doubles and bytes as {"$bytes": [...]}. */
+    /** Gson tree -> core's JSON model (see {@link Json}). */
+    static Object toJsonModel(JsonElement e) {
+        if (e.isJsonNull()) {
+            return Json.NULL;
+        }
+        if (e.isJsonArray()) {
+            List<Object> out = new ArrayList<>();
+            e.getAsJsonArray().forEach(x -> out.add(toJsonModel(x)));
+            return out;
+        }
+        if (e.isJsonObject()) {
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            e.getAsJsonObject().entrySet().forEach(x -> out.put(x.getKey(), toJsonModel(x.getValue())));
+            return out;
+        }
+        JsonPrimitive p = e.getAsJsonPrimitive();
+        return p.isBoolean() ? (Object) p.getAsBoolean() : p.isNumber() ? (Object) p.getAsDouble() : p.getAsString();
+    }
+
+    /**
+     * Maps a result or an expectation to JSON with numbers as doubles, object keys sorted and bytes as
+     * {"$bytes": [...]}; absent (null) and JSON null both become null, as undefined and null do in JS.
+     */
     static JsonElement normalize(Object v) {
-        if (v == null) {
+        if (v == null || v == Json.NULL || v instanceof JsonNull) {
             return JsonNull.INSTANCE;
+        }
+        if (v instanceof JsonObject o) {
+            JsonObject out = new JsonObject();
+            o.keySet().stream().sorted().forEach(k -> out.add(k, normalize(o.get(k))));
+            return out;
+        }
+        if (v instanceof Map<?, ?> m) {
+            JsonObject out = new JsonObject();
+            m.keySet().stream().map(String.class::cast).sorted().forEach(k -> out.add(k, normalize(m.get(k))));
+            return out;
+        }
+        if (v instanceof List<?> l) {
+            JsonArray out = new JsonArray();
+            l.forEach(x -> out.add(normalize(x)));
+            return out;
         }
         if (v instanceof JsonPrimitive p && p.isNumber()) {
             return new JsonPrimitive(p.getAsDouble());
