@@ -1,12 +1,10 @@
 package io.synckit.core.causal;
 
 import io.synckit.core.clock.ReplicaIds;
+import io.synckit.core.clock.ReplicaMap;
 import io.synckit.core.codec.DecodeException;
 import io.synckit.core.codec.Reader;
 import io.synckit.core.codec.Writer;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The set of events (dots) a replica has seen: per replica, a set of sequence numbers. In the steady
@@ -18,7 +16,7 @@ import java.util.Map;
  * <p>It doubles as the state vector a peer sends to ask for what it lacks.
  */
 public final class CausalContext {
-    private final Map<Double, Ranges> seen = new HashMap<>();
+    private final ReplicaMap<Ranges> seen = new ReplicaMap<>();
 
     public boolean contains(double replica, int seq) {
         Ranges r = seen.get(replica);
@@ -48,66 +46,54 @@ public final class CausalContext {
     }
 
     public void addAll(CausalContext other) {
-        for (Map.Entry<Double, Ranges> e : other.seen.entrySet()) {
-            ranges(e.getKey()).addAll(e.getValue());
+        for (int i = 0; i < other.seen.size(); i++) {
+            ranges(other.seen.idAt(i)).addAll(other.seen.valueAt(i));
         }
     }
 
     /** Dots in this context and not in {@code other}. */
     public CausalContext minus(CausalContext other) {
         CausalContext out = new CausalContext();
-        for (Map.Entry<Double, Ranges> e : seen.entrySet()) {
-            Ranges theirs = other.seen.get(e.getKey());
-            Ranges diff = theirs == null ? e.getValue().copy() : e.getValue().minus(theirs);
+        for (int i = 0; i < seen.size(); i++) {
+            Ranges theirs = other.seen.get(seen.idAt(i));
+            Ranges diff = theirs == null ? seen.valueAt(i).copy() : seen.valueAt(i).minus(theirs);
             if (!diff.isEmpty()) {
-                out.seen.put(e.getKey(), diff);
+                out.seen.put(seen.idAt(i), diff);
             }
         }
         return out;
     }
 
     public boolean isEmpty() {
-        for (Ranges r : seen.values()) {
-            if (!r.isEmpty()) {
+        for (int i = 0; i < seen.size(); i++) {
+            if (!seen.valueAt(i).isEmpty()) {
                 return false;
             }
         }
         return true;
     }
 
-    /** Replica ids present, ascending (a deterministic order for encodings). */
-    public double[] replicas() {
-        double[] ids = new double[seen.size()];
-        int i = 0;
-        for (Double d : seen.keySet()) {
-            ids[i++] = d;
-        }
-        Arrays.sort(ids);
-        return ids;
-    }
-
     public CausalContext copy() {
         CausalContext c = new CausalContext();
-        for (Map.Entry<Double, Ranges> e : seen.entrySet()) {
-            c.seen.put(e.getKey(), e.getValue().copy());
+        for (int i = 0; i < seen.size(); i++) {
+            c.seen.put(seen.idAt(i), seen.valueAt(i).copy());
         }
         return c;
     }
 
     /** Encodes as [replica count] then per replica (ascending): [id varint53] [ranges]. */
     public void write(Writer w) {
-        double[] ids = replicas();
         int nonEmpty = 0;
-        for (double id : ids) {
-            if (!seen.get(id).isEmpty()) {
+        for (int i = 0; i < seen.size(); i++) {
+            if (!seen.valueAt(i).isEmpty()) {
                 nonEmpty++;
             }
         }
         w.writeVarUint(nonEmpty);
-        for (double id : ids) {
-            Ranges r = seen.get(id);
+        for (int i = 0; i < seen.size(); i++) {
+            Ranges r = seen.valueAt(i);
             if (!r.isEmpty()) {
-                w.writeVarUint53(id);
+                w.writeVarUint53(seen.idAt(i));
                 r.write(w);
             }
         }

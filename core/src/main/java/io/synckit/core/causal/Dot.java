@@ -17,6 +17,6 @@ public final class Dot {
 
     @Override
     public int hashCode() {
-        return Double.hashCode(replica) * 31 + seq;
+        return (int) (replica % 1000003) * 31 + seq; // not Double.hashCode: a long (BigInt) in JS
     }
 }

@@ -45,7 +45,7 @@ public final class Stamp implements Comparable<Stamp> {
 
     @Override
     public int hashCode() {
-        return Double.hashCode(wall) * 31 + counter * 17 + Double.hashCode(replica);
+        return (int) (wall % 1000003) * 31 + counter * 17 + (int) (replica % 1000003); // no long (BigInt in JS)
     }
 
     @Override

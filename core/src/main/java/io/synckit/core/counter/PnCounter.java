@@ -4,15 +4,13 @@ import io.synckit.core.codec.Texts;
 import io.synckit.core.Replicated;
 import io.synckit.core.causal.CausalContext;
 import io.synckit.core.clock.ReplicaIds;
+import io.synckit.core.clock.ReplicaMap;
 import io.synckit.core.codec.DecodeException;
 import io.synckit.core.codec.Envelope;
 import io.synckit.core.codec.Reader;
 import io.synckit.core.codec.Writer;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A positive-negative counter. Each replica keeps its own running totals of increments (P) and
@@ -23,7 +21,7 @@ import java.util.Map;
  */
 public final class PnCounter extends Replicated<PnCounter.Slot[]> {
     private final double replica;
-    private final Map<Double, Slot> slots = new HashMap<>();
+    private final ReplicaMap<Slot> slots = new ReplicaMap<>();
 
     public PnCounter(double replicaId) {
         super(Envelope.TYPE_COUNTER, "Counter");
@@ -59,10 +57,9 @@ public final class PnCounter extends Replicated<PnCounter.Slot[]> {
     }
 
     public double value() {
-        double[] ids = sortedReplicas();
         double sum = 0;
-        for (double id : ids) {
-            Slot s = slots.get(id);
+        for (int i = 0; i < slots.size(); i++) { // ascending replica id: the same float result everywhere
+            Slot s = slots.valueAt(i);
             sum += s.p - s.n;
         }
         return sum;
@@ -72,7 +69,8 @@ public final class PnCounter extends Replicated<PnCounter.Slot[]> {
     @Override
     protected CausalContext context() {
         CausalContext c = new CausalContext();
-        for (Slot s : slots.values()) {
+        for (int i = 0; i < slots.size(); i++) {
+            Slot s = slots.valueAt(i);
             c.addRange(s.replica, 1, s.seq);
         }
         return c;
@@ -81,9 +79,9 @@ public final class PnCounter extends Replicated<PnCounter.Slot[]> {
     @Override
     protected void writeDiff(Writer w, CausalContext peer) {
         List<Slot> out = new ArrayList<>();
-        for (double id : sortedReplicas()) {
-            Slot s = slots.get(id);
-            if (s.seq > peer.max(id)) {
+        for (int i = 0; i < slots.size(); i++) {
+            Slot s = slots.valueAt(i);
+            if (s.seq > peer.max(s.replica)) {
                 out.add(s);
             }
         }
@@ -126,16 +124,6 @@ public final class PnCounter extends Replicated<PnCounter.Slot[]> {
             }
         }
         return changed;
-    }
-
-    private double[] sortedReplicas() {
-        double[] ids = new double[slots.size()];
-        int i = 0;
-        for (Double id : slots.keySet()) {
-            ids[i++] = id;
-        }
-        Arrays.sort(ids);
-        return ids;
     }
 
     /** Totals are non-negative: integers as varints, anything else as 8-byte doubles (flag in the low bit). */
