@@ -68,9 +68,10 @@ function replicaIdFrom(options, type) {
   return id;
 }
 
-// The engine object behind each public object; kept out of reach of users.
-const engineObjects = new WeakMap();
-const eng = (o) => engineObjects.get(o);
+// The engine object behind each public object, under a symbol (not a WeakMap entry, which costs
+// more memory per object than the object itself).
+const ENGINE = Symbol('synckit.engine');
+const eng = (o) => o[ENGINE];
 
 function deepFreeze(v) {
   if (v !== null && typeof v === 'object') {
@@ -85,7 +86,7 @@ const toUint8 = (int8) => new Uint8Array(int8.buffer, int8.byteOffset, int8.byte
 function makeCore({ kind, exports: E, fallbackReason }) {
   // What every type shares: the byte-level sync API and a revision for caching snapshots.
   class Replicated {
-    constructor(engineObject) { engineObjects.set(this, engineObject); }
+    constructor(engineObject) { this[ENGINE] = engineObject; }
     get replicaId() { return eng(this).replicaId; }
     /** Increases whenever the value changes; snapshots are cached per revision. */
     get revision() { return eng(this).revision; }

@@ -20,7 +20,7 @@ public final class JsLwwDoc {
     /** Made by {@link CoreModule#newLwwDoc} (see there why not an exported constructor). */
     JsLwwDoc(double replicaId, double fixedTime, double maxClockSkewMillis) {
         try {
-            WallClock clock = fixedTime < 0 ? new BrowserClock() : new FixedClock(fixedTime);
+            WallClock clock = fixedTime < 0 ? BrowserClock.INSTANCE : new FixedClock(fixedTime);
             doc = new LwwDoc(replicaId, clock, maxClockSkewMillis);
         } catch (RuntimeException e) {
             throw CoreModule.toJs(e);
@@ -29,6 +29,8 @@ public final class JsLwwDoc {
 
     /** Date.now(). */
     private static final class BrowserClock implements WallClock {
+        static final BrowserClock INSTANCE = new BrowserClock();
+
         @Override
         public double nowMillis() {
             return JsClock.now();

@@ -10,8 +10,12 @@ import io.synckit.core.codec.Writer;
  * gaps appear only while deltas arrive out of order, and close again when they are filled.
  */
 final class Ranges {
-    /** lo0, hi0, lo1, hi1, ...; only the first {@code 2 * n} slots are used. */
-    private int[] r = new int[2];
+    // Zero or one range (nearly always) in fields; an array only for two or more, because small int
+    // arrays are typed arrays in TeaVM's JS output (~150 bytes each).
+    private int lo0;
+    private int hi0;
+    /** lo0, hi0, lo1, hi1, ... when n >= 2; only the first {@code 2 * n} slots are used. */
+    private int[] r;
     private int n;
 
     int rangeCount() {
@@ -19,28 +23,26 @@ final class Ranges {
     }
 
     int lo(int i) {
-        return r[2 * i];
+        return r == null ? lo0 : r[2 * i];
     }
 
     int hi(int i) {
-        return r[2 * i + 1];
+        return r == null ? hi0 : r[2 * i + 1];
     }
 
     boolean isEmpty() {
         return n == 0;
     }
 
-    /** The end of the contiguous prefix [1, k], or 0 if 1 is missing. */
-    int contiguousMax() {
-        return n > 0 && r[0] == 1 ? r[1] : 0;
-    }
-
     /** The largest member, or 0. */
     int max() {
-        return n > 0 ? r[2 * n - 1] : 0;
+        return n > 0 ? hi(n - 1) : 0;
     }
 
     boolean contains(int x) {
+        if (r == null) {
+            return n == 1 && x >= lo0 && x <= hi0;
+        }
         int lo = 0;
         int hi = n - 1;
         while (lo <= hi) {
@@ -65,40 +67,54 @@ final class Ranges {
         if (a > b) {
             return;
         }
-        // Fast path: extending the last range (sequential delivery).
-        if (n > 0 && a >= r[2 * n - 2] && a <= r[2 * n - 1] + 1) {
-            if (b > r[2 * n - 1]) {
-                r[2 * n - 1] = b;
-            }
+        if (n == 0) {
+            lo0 = a;
+            hi0 = b;
+            n = 1;
             return;
+        }
+        if (r == null && a <= hi0 + 1 && b >= lo0 - 1) { // overlaps or touches the single range
+            lo0 = Math.min(lo0, a);
+            hi0 = Math.max(hi0, b);
+            return;
+        }
+        int[] cur = r;
+        if (cur == null) {
+            cur = new int[] {lo0, hi0};
         }
         int[] out = new int[2 * (n + 1)];
         int m = 0;
         int i = 0;
-        while (i < n && r[2 * i + 1] < a - 1) {
-            out[2 * m] = r[2 * i];
-            out[2 * m + 1] = r[2 * i + 1];
+        while (i < n && cur[2 * i + 1] < a - 1) {
+            out[2 * m] = cur[2 * i];
+            out[2 * m + 1] = cur[2 * i + 1];
             m++;
             i++;
         }
         int lo = a;
         int hi = b;
-        while (i < n && r[2 * i] <= b + 1) {
-            lo = Math.min(lo, r[2 * i]);
-            hi = Math.max(hi, r[2 * i + 1]);
+        while (i < n && cur[2 * i] <= b + 1) {
+            lo = Math.min(lo, cur[2 * i]);
+            hi = Math.max(hi, cur[2 * i + 1]);
             i++;
         }
         out[2 * m] = lo;
         out[2 * m + 1] = hi;
         m++;
         while (i < n) {
-            out[2 * m] = r[2 * i];
-            out[2 * m + 1] = r[2 * i + 1];
+            out[2 * m] = cur[2 * i];
+            out[2 * m + 1] = cur[2 * i + 1];
             m++;
             i++;
         }
-        r = out;
         n = m;
+        if (m == 1) {
+            lo0 = out[0];
+            hi0 = out[1];
+            r = null;
+        } else {
+            r = out;
+        }
     }
 
     void addAll(Ranges other) {
@@ -112,8 +128,8 @@ final class Ranges {
         Ranges out = new Ranges();
         int j = 0;
         for (int i = 0; i < n; i++) {
-            int lo = r[2 * i];
-            int hi = r[2 * i + 1];
+            int lo = lo(i);
+            int hi = hi(i);
             while (j < other.n && other.hi(j) < lo) {
                 j++;
             }
@@ -135,7 +151,9 @@ final class Ranges {
 
     Ranges copy() {
         Ranges c = new Ranges();
-        c.r = r.clone();
+        c.lo0 = lo0;
+        c.hi0 = hi0;
+        c.r = r == null ? null : r.clone();
         c.n = n;
         return c;
     }
@@ -144,9 +162,9 @@ final class Ranges {
         w.writeVarUint(n);
         int prev = 0;
         for (int i = 0; i < n; i++) {
-            w.writeVarUint(r[2 * i] - prev);          // gap since the previous range (>= 1 after the first)
-            w.writeVarUint(r[2 * i + 1] - r[2 * i]);  // length - 1
-            prev = r[2 * i + 1];
+            w.writeVarUint(lo(i) - prev);    // gap since the previous range (>= 1 after the first)
+            w.writeVarUint(hi(i) - lo(i));   // length - 1
+            prev = hi(i);
         }
     }
 
@@ -176,8 +194,8 @@ final class Ranges {
         if (x.n != n) {
             return false;
         }
-        for (int i = 0; i < 2 * n; i++) {
-            if (r[i] != x.r[i]) {
+        for (int i = 0; i < n; i++) {
+            if (lo(i) != x.lo(i) || hi(i) != x.hi(i)) {
                 return false;
             }
         }
@@ -187,8 +205,8 @@ final class Ranges {
     @Override
     public int hashCode() {
         int h = n;
-        for (int i = 0; i < 2 * n; i++) {
-            h = h * 31 + r[i];
+        for (int i = 0; i < n; i++) {
+            h = h * 31 + lo(i) * 7 + hi(i);
         }
         return h;
     }

@@ -11,8 +11,12 @@ import java.util.Arrays;
  * @param <V> the value type
  */
 public final class ReplicaMap<V> {
-    private double[] ids = new double[4];
-    private Object[] values = new Object[4];
+    // One replica (the common case: a replica's own state) lives in fields; arrays only from two on,
+    // because small primitive arrays are typed arrays in TeaVM's JS output, ~150 bytes each.
+    private double id0;
+    private Object v0;
+    private double[] ids;
+    private Object[] values;
     private int size;
 
     public int size() {
@@ -21,20 +25,36 @@ public final class ReplicaMap<V> {
 
     /** The i-th id in ascending order. */
     public double idAt(int i) {
-        return ids[i];
+        return ids == null ? id0 : ids[i];
     }
 
     @SuppressWarnings("unchecked")
     public V valueAt(int i) {
-        return (V) values[i];
+        return (V) (ids == null ? v0 : values[i]);
     }
 
     public V get(double id) {
+        if (ids == null) {
+            return size == 1 && id0 == id ? valueAt(0) : null;
+        }
         int i = indexOf(id);
         return i >= 0 ? valueAt(i) : null;
     }
 
     public void put(double id, V value) {
+        if (ids == null) {
+            if (size == 0 || id0 == id) {
+                id0 = id;
+                v0 = value;
+                size = 1;
+                return;
+            }
+            ids = new double[4];
+            values = new Object[4];
+            ids[0] = id0;
+            values[0] = v0;
+            v0 = null;
+        }
         int i = indexOf(id);
         if (i >= 0) {
             values[i] = value;
@@ -52,7 +72,7 @@ public final class ReplicaMap<V> {
         size++;
     }
 
-    /** Index of {@code id}, or -(insertion point) - 1. */
+    /** Index of {@code id} in the arrays, or -(insertion point) - 1. */
     private int indexOf(double id) {
         int lo = 0;
         int hi = size - 1;

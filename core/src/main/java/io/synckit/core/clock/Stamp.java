@@ -5,9 +5,10 @@ import io.synckit.core.codec.Texts;
 /**
  * A hybrid-logical-clock timestamp: wall milliseconds, a logical counter for events within one
  * millisecond (or while the wall clock lags behind), and the replica id as the final tie-break.
- * Totally ordered; two writes by different replicas never compare equal. Immutable.
+ * Totally ordered; two writes by different replicas never compare equal. Immutable. Not final: a
+ * document's entry extends it, saving an object per field.
  */
-public final class Stamp implements Comparable<Stamp> {
+public class Stamp implements Comparable<Stamp> {
     public static final Stamp ZERO = new Stamp(0, 0, 0);
 
     public final double wall;
@@ -38,14 +39,9 @@ public final class Stamp implements Comparable<Stamp> {
         return compareTo(o) > 0;
     }
 
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof Stamp && compareTo((Stamp) o) == 0;
-    }
-
-    @Override
-    public int hashCode() {
-        return (int) (wall % 1000003) * 31 + counter * 17 + (int) (replica % 1000003); // no long (BigInt in JS)
+    /** Same time (wall, counter, replica); subclasses may carry more, which this ignores. */
+    public final boolean sameTime(Stamp o) {
+        return compareTo(o) == 0;
     }
 
     @Override

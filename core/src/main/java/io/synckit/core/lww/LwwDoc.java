@@ -14,7 +14,6 @@ import io.synckit.core.json.Json;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,9 +119,9 @@ public final class LwwDoc extends Replicated<LwwDoc.Delta> {
         Stamp cut = null;
         for (String key : path) {
             if (n.own != null) {
-                cut = max(cut, n.own.stamp);
+                cut = max(cut, n.own);
             }
-            n = n.children == null ? null : n.children.get(key);
+            n = n.get(key);
             if (n == null || (cut != null && !n.maxStamp.after(cut))) {
                 return null;
             }
@@ -174,36 +173,33 @@ public final class LwwDoc extends Replicated<LwwDoc.Delta> {
             throw new IllegalStateException("this replica has issued 2^31-1 writes; use a new replica id");
         }
         Stamp stamp = clock.tick();
+        Entry entry = new Entry(kind, value, stamp.wall, stamp.counter, stamp.replica, seq);
         seen.add(replica, seq);
         Node n = root;
-        n.raise(stamp);
+        n.raise(entry);
         for (String key : path) {
             n = n.child(key);
-            n.raise(stamp);
+            n.raise(entry);
         }
-        n.own = new Entry(kind, value, stamp, seq);
+        n.own = entry;
     }
 
     // ---- reading ----
 
     /** The visible value of node {@code n} given the newest entry {@code cut} above it (null: none). */
     private static Object value(Node n, Stamp cut) {
-        Entry own = n.own != null && (cut == null || n.own.stamp.after(cut)) ? n.own : null;
-        Stamp childCut = own != null ? own.stamp : cut;
+        Entry own = n.own != null && (cut == null || n.own.after(cut)) ? n.own : null;
+        Stamp childCut = own != null ? own : cut;
         Map<String, Object> fields = null;
-        if (n.children != null) {
-            String[] keys = n.children.keySet().toArray(new String[0]);
-            Arrays.sort(keys);
-            for (String k : keys) {
-                Node c = n.children.get(k);
-                if (childCut == null || c.maxStamp.after(childCut)) {
-                    Object v = value(c, childCut);
-                    if (v != null) {
-                        if (fields == null) {
-                            fields = new LinkedHashMap<>();
-                        }
-                        fields.put(k, v);
+        for (int i = 0; i < n.count; i++) { // keys are kept sorted
+            Node c = n.nodes[i];
+            if (childCut == null || c.maxStamp.after(childCut)) {
+                Object v = value(c, childCut);
+                if (v != null) {
+                    if (fields == null) {
+                        fields = new LinkedHashMap<>();
                     }
+                    fields.put(n.keys[i], v);
                 }
             }
         }
@@ -236,7 +232,7 @@ public final class LwwDoc extends Replicated<LwwDoc.Delta> {
         // Replica table: entries refer to replicas by index.
         double[] ids = new double[entries.size()];
         for (int i = 0; i < ids.length; i++) {
-            ids[i] = entries.get(i).stamp.replica;
+            ids[i] = entries.get(i).replica;
         }
         Arrays.sort(ids);
         int distinct = 0;
@@ -267,23 +263,19 @@ public final class LwwDoc extends Replicated<LwwDoc.Delta> {
             if (e.kind == LEAF) {
                 Json.write(w, e.value);
             }
-            w.writeVarUint53(e.stamp.wall).writeVarUint(e.stamp.counter);
-            w.writeVarUint(Arrays.binarySearch(ids, 0, distinct, e.stamp.replica));
+            w.writeVarUint53(e.wall).writeVarUint(e.counter);
+            w.writeVarUint(Arrays.binarySearch(ids, 0, distinct, e.replica));
             w.writeVarUint(e.seq);
         }
     }
 
     private static void collect(Node n, String[] path, CausalContext peer, List<String[]> paths, List<Entry> out) {
-        if (n.own != null && !peer.contains(n.own.stamp.replica, n.own.seq)) {
+        if (n.own != null && !peer.contains(n.own.replica, n.own.seq)) {
             paths.add(path);
             out.add(n.own);
         }
-        if (n.children != null) {
-            String[] keys = n.children.keySet().toArray(new String[0]);
-            Arrays.sort(keys);
-            for (String k : keys) {
-                collect(n.children.get(k), append(path, k), peer, paths, out);
-            }
+        for (int i = 0; i < n.count; i++) {
+            collect(n.nodes[i], append(path, n.keys[i]), peer, paths, out);
         }
     }
 
@@ -331,11 +323,11 @@ public final class LwwDoc extends Replicated<LwwDoc.Delta> {
                 throw new DecodeException("LwwDoc update: entry " + i + " has a dot outside the update's context");
             }
             paths[i] = p;
-            entries[i] = new Entry(kind, value, new Stamp(wall, counter, ids[idx]), seq);
+            entries[i] = new Entry(kind, value, wall, counter, ids[idx], seq);
             prev = p;
         }
         for (Entry e : entries) {
-            clock.check(e.stamp); // all or nothing: refuse the whole update before changing anything
+            clock.check(e); // all or nothing: refuse the whole update before changing anything
         }
         return new Delta(context, paths, entries);
     }
@@ -345,7 +337,7 @@ public final class LwwDoc extends Replicated<LwwDoc.Delta> {
         boolean changed = false;
         for (int i = 0; i < d.entries.length; i++) {
             Entry e = d.entries[i];
-            clock.observe(e.stamp);
+            clock.observe(e);
             Node n = root;
             List<Node> trail = new ArrayList<>();
             trail.add(n);
@@ -353,10 +345,10 @@ public final class LwwDoc extends Replicated<LwwDoc.Delta> {
                 n = n.child(key);
                 trail.add(n);
             }
-            if (n.own == null || e.stamp.after(n.own.stamp)) {
+            if (n.own == null || e.after(n.own)) {
                 n.own = e;
                 for (Node t : trail) {
-                    t.raise(e.stamp);
+                    t.raise(e);
                 }
                 changed = true;
             }
@@ -394,37 +386,76 @@ public final class LwwDoc extends Replicated<LwwDoc.Delta> {
         return a == null || b.after(a) ? b : a;
     }
 
-    /** One write. Immutable. */
-    static final class Entry {
+    /** One write: its stamp (inherited), kind, value and sequence number. Immutable. */
+    static final class Entry extends Stamp {
         final int kind;
         final Object value;
-        final Stamp stamp;
         final int seq;
 
-        Entry(int kind, Object value, Stamp stamp, int seq) {
+        Entry(int kind, Object value, double wall, int counter, double replica, int seq) {
+            super(wall, counter, replica);
             this.kind = kind;
             this.value = value;
-            this.stamp = stamp;
             this.seq = seq;
         }
     }
 
-    /** A path in the tree: its newest entry, its children, and the newest stamp anywhere below. */
+    /**
+     * A path in the tree: its newest entry, its children, and the newest stamp anywhere below.
+     * Children are two arrays sorted by key, not a HashMap: a small document holds a handful of
+     * fields, where a hash table's buckets and entry objects would be most of its memory, and reads
+     * want the keys in order anyway.
+     */
     static final class Node {
+        private static final String[] NO_KEYS = new String[0];
+        private static final Node[] NO_NODES = new Node[0];
+
         Entry own;
-        Map<String, Node> children;
+        String[] keys = NO_KEYS;
+        Node[] nodes = NO_NODES;
+        int count;
         Stamp maxStamp = Stamp.ZERO;
 
+        Node get(String key) {
+            int i = find(key);
+            return i >= 0 ? nodes[i] : null;
+        }
+
         Node child(String key) {
-            if (children == null) {
-                children = new HashMap<>();
+            int i = find(key);
+            if (i >= 0) {
+                return nodes[i];
             }
-            Node c = children.get(key);
-            if (c == null) {
-                c = new Node();
-                children.put(key, c);
+            i = -i - 1;
+            if (count == keys.length) {
+                int cap = count < 4 ? 4 : count * 2;
+                keys = Arrays.copyOf(keys, cap);
+                nodes = Arrays.copyOf(nodes, cap);
             }
+            System.arraycopy(keys, i, keys, i + 1, count - i);
+            System.arraycopy(nodes, i, nodes, i + 1, count - i);
+            Node c = new Node();
+            keys[i] = key;
+            nodes[i] = c;
+            count++;
             return c;
+        }
+
+        private int find(String key) {
+            int lo = 0;
+            int hi = count - 1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                int c = keys[mid].compareTo(key);
+                if (c < 0) {
+                    lo = mid + 1;
+                } else if (c > 0) {
+                    hi = mid - 1;
+                } else {
+                    return mid;
+                }
+            }
+            return -lo - 1;
         }
 
         void raise(Stamp s) {

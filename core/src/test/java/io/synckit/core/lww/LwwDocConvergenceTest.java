@@ -43,7 +43,7 @@ class LwwDocConvergenceTest {
                         String key = String.join("\u0000", all.paths[i]);
                         LwwDoc.Entry e = all.entries[i];
                         LwwDoc.Entry old = newest.get(key);
-                        if (old == null || e.stamp.after(old.stamp)) {
+                        if (old == null || e.after(old)) {
                             newest.put(key, e);
                             paths.put(key, all.paths[i]);
                         }
@@ -84,7 +84,7 @@ class LwwDocConvergenceTest {
             return new LinkedHashMap<>(kids);
         }
         LwwDoc.Entry own = newest.get(String.join("\u0000", p));
-        if (own == null || !visible(p, own.stamp, newest)) {
+        if (own == null || !visible(p, own, newest)) {
             return null;
         }
         return own.kind == LwwDoc.LEAF ? own.value : own.kind == LwwDoc.OBJECT ? Map.of() : null;
@@ -93,7 +93,7 @@ class LwwDocConvergenceTest {
     private static boolean visible(String[] p, Stamp s, Map<String, LwwDoc.Entry> newest) {
         for (int len = 0; len < p.length; len++) {
             LwwDoc.Entry above = newest.get(String.join("\u0000", Arrays.copyOf(p, len)));
-            if (above != null && !s.after(above.stamp)) {
+            if (above != null && !s.after(above)) {
                 return false;
             }
         }
