@@ -326,8 +326,14 @@ public final class LwwDoc extends Replicated<LwwDoc.Delta> {
             entries[i] = new Entry(kind, value, wall, counter, ids[idx], seq);
             prev = p;
         }
+        Entry newest = null;
         for (Entry e : entries) {
-            clock.check(e); // all or nothing: refuse the whole update before changing anything
+            if (newest == null || e.after(newest)) {
+                newest = e;
+            }
+        }
+        if (newest != null) {
+            clock.check(newest); // all or nothing: refuse the whole update before changing anything
         }
         return new Delta(context, paths, entries);
     }
@@ -338,18 +344,16 @@ public final class LwwDoc extends Replicated<LwwDoc.Delta> {
         for (int i = 0; i < d.entries.length; i++) {
             Entry e = d.entries[i];
             clock.observe(e);
+            // Raising on the way down is safe even when e loses below: then an entry at least as new
+            // as e is already there, so every ancestor's maxStamp is already at least e.
             Node n = root;
-            List<Node> trail = new ArrayList<>();
-            trail.add(n);
+            n.raise(e);
             for (String key : d.paths[i]) {
                 n = n.child(key);
-                trail.add(n);
+                n.raise(e);
             }
             if (n.own == null || e.after(n.own)) {
                 n.own = e;
-                for (Node t : trail) {
-                    t.raise(e);
-                }
                 changed = true;
             }
         }
