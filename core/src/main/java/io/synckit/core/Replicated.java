@@ -1,6 +1,7 @@
 package io.synckit.core;
 
 import io.synckit.core.causal.CausalContext;
+import io.synckit.core.clock.ReplicaIds;
 import io.synckit.core.codec.Envelope;
 import io.synckit.core.codec.Reader;
 import io.synckit.core.codec.Writer;
@@ -19,13 +20,20 @@ import io.synckit.core.codec.Writer;
  * @param <U> a decoded update, ready to merge
  */
 public abstract class Replicated<U> {
+    /** This replica's id (see {@link ReplicaIds}). */
+    protected final double replica;
     private final int typeKind;
     private final String typeName;
     private int revision;
 
-    protected Replicated(int typeKind, String typeName) {
+    protected Replicated(int typeKind, String typeName, double replicaId) {
+        this.replica = ReplicaIds.check(replicaId);
         this.typeKind = typeKind;
         this.typeName = typeName;
+    }
+
+    public final double replicaId() {
+        return replica;
     }
 
     public final byte[] encodeState() {

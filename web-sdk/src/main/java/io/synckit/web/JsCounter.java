@@ -7,13 +7,22 @@ import org.teavm.jso.JSProperty;
 
 /** {@link PnCounter} as the engine class {@code Counter}. */
 @JSClass(name = "Counter")
-public final class JsCounter {
+public final class JsCounter extends JsReplicated {
     private final PnCounter counter;
 
     @JSExport
     public JsCounter(double replicaId) {
+        this(create(replicaId));
+    }
+
+    private JsCounter(PnCounter counter) {
+        super(counter);
+        this.counter = counter;
+    }
+
+    private static PnCounter create(double replicaId) {
         try {
-            counter = new PnCounter(replicaId);
+            return new PnCounter(replicaId);
         } catch (RuntimeException e) {
             throw CoreModule.toJs(e);
         }
@@ -34,43 +43,9 @@ public final class JsCounter {
         return counter.value();
     }
 
-    @JSExport
-    @JSProperty
-    public int getRevision() {
-        return counter.revision();
-    }
 
-    @JSExport
-    @JSProperty
-    public double getReplicaId() {
-        return counter.replicaId();
-    }
 
-    @JSExport
-    public byte[] encodeState() {
-        return counter.encodeState();
-    }
 
-    @JSExport
-    public byte[] encodeStateVector() {
-        return counter.encodeStateVector();
-    }
 
-    @JSExport
-    public byte[] encodeDiff(byte[] stateVector) {
-        try {
-            return counter.encodeDiff(stateVector);
-        } catch (RuntimeException e) {
-            throw CoreModule.toJs(e);
-        }
-    }
 
-    @JSExport
-    public boolean applyUpdate(byte[] update) {
-        try {
-            return counter.applyUpdate(update);
-        } catch (RuntimeException e) {
-            throw CoreModule.toJs(e);
-        }
-    }
 }

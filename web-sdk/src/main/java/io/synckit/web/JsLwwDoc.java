@@ -6,22 +6,30 @@ import io.synckit.core.lww.LwwDoc;
 import java.util.Map;
 import org.teavm.jso.JSClass;
 import org.teavm.jso.JSExport;
-import org.teavm.jso.JSProperty;
 
 /**
  * {@link LwwDoc} as the engine class {@code LwwDoc}. Paths and values cross in core's binary JSON
  * form (see {@link CoreModule#readJson}); the npm layer validates values before encoding them.
  */
 @JSClass(name = "LwwDoc")
-public final class JsLwwDoc {
+public final class JsLwwDoc extends JsReplicated {
     private final LwwDoc doc;
 
     /** {@code fixedTime} < 0: the browser clock; otherwise a fixed wall time (tests, vectors). */
     /** Made by {@link CoreModule#newLwwDoc} (see there why not an exported constructor). */
     JsLwwDoc(double replicaId, double fixedTime, double maxClockSkewMillis) {
+        this(create(replicaId, fixedTime, maxClockSkewMillis));
+    }
+
+    private JsLwwDoc(LwwDoc doc) {
+        super(doc);
+        this.doc = doc;
+    }
+
+    private static LwwDoc create(double replicaId, double fixedTime, double maxClockSkewMillis) {
         try {
             WallClock clock = fixedTime < 0 ? BrowserClock.INSTANCE : new FixedClock(fixedTime);
-            doc = new LwwDoc(replicaId, clock, maxClockSkewMillis);
+            return new LwwDoc(replicaId, clock, maxClockSkewMillis);
         } catch (RuntimeException e) {
             throw CoreModule.toJs(e);
         }
@@ -99,43 +107,9 @@ public final class JsLwwDoc {
         return CoreModule.writeJson(doc.toJSON());
     }
 
-    @JSExport
-    @JSProperty
-    public int getRevision() {
-        return doc.revision();
-    }
 
-    @JSExport
-    @JSProperty
-    public double getReplicaId() {
-        return doc.replicaId();
-    }
 
-    @JSExport
-    public byte[] encodeState() {
-        return doc.encodeState();
-    }
 
-    @JSExport
-    public byte[] encodeStateVector() {
-        return doc.encodeStateVector();
-    }
 
-    @JSExport
-    public byte[] encodeDiff(byte[] stateVector) {
-        try {
-            return doc.encodeDiff(stateVector);
-        } catch (RuntimeException e) {
-            throw CoreModule.toJs(e);
-        }
-    }
 
-    @JSExport
-    public boolean applyUpdate(byte[] update) {
-        try {
-            return doc.applyUpdate(update);
-        } catch (RuntimeException e) {
-            throw CoreModule.toJs(e);
-        }
-    }
 }

@@ -7,13 +7,22 @@ import org.teavm.jso.JSProperty;
 
 /** {@link OrSet} as the engine class {@code OrSet}. */
 @JSClass(name = "OrSet")
-public final class JsOrSet {
+public final class JsOrSet extends JsReplicated {
     private final OrSet set;
 
     @JSExport
     public JsOrSet(double replicaId) {
+        this(create(replicaId));
+    }
+
+    private JsOrSet(OrSet set) {
+        super(set);
+        this.set = set;
+    }
+
+    private static OrSet create(double replicaId) {
         try {
-            set = new OrSet(replicaId);
+            return new OrSet(replicaId);
         } catch (RuntimeException e) {
             throw CoreModule.toJs(e);
         }
@@ -49,43 +58,9 @@ public final class JsOrSet {
         return set.size();
     }
 
-    @JSExport
-    @JSProperty
-    public int getRevision() {
-        return set.revision();
-    }
 
-    @JSExport
-    @JSProperty
-    public double getReplicaId() {
-        return set.replicaId();
-    }
 
-    @JSExport
-    public byte[] encodeState() {
-        return set.encodeState();
-    }
 
-    @JSExport
-    public byte[] encodeStateVector() {
-        return set.encodeStateVector();
-    }
 
-    @JSExport
-    public byte[] encodeDiff(byte[] stateVector) {
-        try {
-            return set.encodeDiff(stateVector);
-        } catch (RuntimeException e) {
-            throw CoreModule.toJs(e);
-        }
-    }
 
-    @JSExport
-    public boolean applyUpdate(byte[] update) {
-        try {
-            return set.applyUpdate(update);
-        } catch (RuntimeException e) {
-            throw CoreModule.toJs(e);
-        }
-    }
 }

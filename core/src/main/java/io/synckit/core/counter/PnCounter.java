@@ -3,7 +3,6 @@ package io.synckit.core.counter;
 import io.synckit.core.codec.Texts;
 import io.synckit.core.Replicated;
 import io.synckit.core.causal.CausalContext;
-import io.synckit.core.clock.ReplicaIds;
 import io.synckit.core.clock.ReplicaMap;
 import io.synckit.core.codec.DecodeException;
 import io.synckit.core.codec.Envelope;
@@ -20,17 +19,12 @@ import java.util.List;
  * replica order so every replica computes the same floating-point result.
  */
 public final class PnCounter extends Replicated<PnCounter.Slot[]> {
-    private final double replica;
     private final ReplicaMap<Slot> slots = new ReplicaMap<>();
 
     public PnCounter(double replicaId) {
-        super(Envelope.TYPE_COUNTER, "Counter");
-        this.replica = ReplicaIds.check(replicaId);
+        super(Envelope.TYPE_COUNTER, "Counter", replicaId);
     }
 
-    public double replicaId() {
-        return replica;
-    }
 
     public void increment(double amount) {
         if (Double.isNaN(amount) || Double.isInfinite(amount)) {

@@ -3,7 +3,6 @@ package io.synckit.core.lww;
 import io.synckit.core.Replicated;
 import io.synckit.core.causal.CausalContext;
 import io.synckit.core.clock.Hlc;
-import io.synckit.core.clock.ReplicaIds;
 import io.synckit.core.clock.Stamp;
 import io.synckit.core.clock.WallClock;
 import io.synckit.core.codec.DecodeException;
@@ -47,7 +46,6 @@ public final class LwwDoc extends Replicated<LwwDoc.Delta> {
     static final int OBJECT = 1;
     static final int DELETED = 2;
 
-    private final double replica;
     private final Hlc clock;
     private final CausalContext seen = new CausalContext();
     private final Node root = new Node();
@@ -57,14 +55,10 @@ public final class LwwDoc extends Replicated<LwwDoc.Delta> {
     }
 
     public LwwDoc(double replicaId, WallClock wallClock, double maxClockSkewMillis) {
-        super(Envelope.TYPE_LWW_DOC, "LwwDoc");
-        this.replica = ReplicaIds.check(replicaId);
+        super(Envelope.TYPE_LWW_DOC, "LwwDoc", replicaId);
         this.clock = new Hlc(replicaId, wallClock, maxClockSkewMillis);
     }
 
-    public double replicaId() {
-        return replica;
-    }
 
     // ---- local operations ----
 

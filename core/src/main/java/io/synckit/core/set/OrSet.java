@@ -3,7 +3,6 @@ package io.synckit.core.set;
 import io.synckit.core.Replicated;
 import io.synckit.core.causal.CausalContext;
 import io.synckit.core.causal.Dot;
-import io.synckit.core.clock.ReplicaIds;
 import io.synckit.core.codec.DecodeException;
 import io.synckit.core.codec.Envelope;
 import io.synckit.core.codec.Reader;
@@ -31,18 +30,13 @@ import java.util.Map;
  * one range per gap between live elements.
  */
 public final class OrSet extends Replicated<OrSet.Delta> {
-    private final double replica;
     private final Map<String, Dot[]> live = new HashMap<>();
     private final CausalContext seen = new CausalContext();
 
     public OrSet(double replicaId) {
-        super(Envelope.TYPE_OR_SET, "OrSet");
-        this.replica = ReplicaIds.check(replicaId);
+        super(Envelope.TYPE_OR_SET, "OrSet", replicaId);
     }
 
-    public double replicaId() {
-        return replica;
-    }
 
     public void add(String element) {
         requireElement(element);
