@@ -18,6 +18,7 @@ public final class Envelope {
     public static final int TYPE_LWW_DOC = 0x10;
     public static final int TYPE_COUNTER = 0x20;
     public static final int TYPE_OR_SET = 0x30;
+    public static final int TYPE_TEXT = 0x40;
 
     private Envelope() {
     }
@@ -76,6 +77,7 @@ public final class Envelope {
             case TYPE_LWW_DOC: type = "an LwwDoc"; break;
             case TYPE_COUNTER: type = "a Counter"; break;
             case TYPE_OR_SET: type = "an OrSet"; break;
+            case TYPE_TEXT: type = "a TextDoc"; break;
             default: return "unknown kind " + kind;
         }
         return type + ((kind & 0x0F) == STATE_VECTOR ? " state vector" : " update");

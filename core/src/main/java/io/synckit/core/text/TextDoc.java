@@ -1,0 +1,680 @@
+package io.synckit.core.text;
+
+import io.synckit.core.Replicated;
+import io.synckit.core.causal.CausalContext;
+import io.synckit.core.clock.ReplicaMap;
+import io.synckit.core.codec.DecodeException;
+import io.synckit.core.codec.Envelope;
+import io.synckit.core.codec.Reader;
+import io.synckit.core.codec.Writer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Collaborative plain text: a sequence CRDT that orders concurrent inserts exactly as Yjs does (YATA,
+ * Nicolaescu et al. 2016, with Yjs's tie-break by client id), so that with the same replica ids and the
+ * same operations the text equals Yjs's.
+ *
+ * <p>Every character has an id (client, clock); a client's clocks count the UTF-16 code units it has
+ * inserted, from 0. Consecutive characters typed by one client are one {@link Item}. Deletions mark
+ * items deleted and drop their text; which ranges are deleted travels as a delete set (client, clock,
+ * length), like Yjs's. The state vector is each client's next clock.
+ *
+ * <p>Indices are UTF-16 code units, like JS strings. A surrogate pair is never split: an insert at an
+ * index between the two halves of a pair happens before the pair, and a delete range that starts or
+ * ends inside a pair grows to cover the whole pair.
+ *
+ * <p>Updates whose dependencies (earlier characters of the same client, or the origins) have not
+ * arrived are kept pending and integrated when they do; so are deletes of characters not yet seen.
+ */
+public final class TextDoc extends Replicated<TextDoc.Update> {
+    private static final int INFO_ORIGIN = 1;
+    private static final int INFO_RIGHT_ORIGIN = 2;
+    private static final int INFO_DELETED = 4;
+
+    /** Per client: its items in clock order. */
+    private final ReplicaMap<ClientItems> clients = new ReplicaMap<>();
+    private final List<Block> blocks = new ArrayList<>();
+    private Item head;
+    private int length;
+    private String cached;
+    private int cachedRevision = -1;
+    /** Items and deletes received before their dependencies. */
+    private List<Item> pendingItems = new ArrayList<>();
+    private final List<double[]> pendingDeletes = new ArrayList<>();
+
+    public TextDoc(double replicaId) {
+        super(Envelope.TYPE_TEXT, "TextDoc", replicaId);
+    }
+
+    /** Visible length in UTF-16 code units. */
+    public int length() {
+        return length;
+    }
+
+    @Override
+    public String toString() {
+        if (cachedRevision != revision() || cached == null) {
+            StringBuilder sb = new StringBuilder(length);
+            for (Item it = head; it != null; it = it.right) {
+                if (!it.deleted) {
+                    sb.append(it.text);
+                }
+            }
+            cached = sb.toString();
+            cachedRevision = revision();
+        }
+        return cached;
+    }
+
+    // ---- local operations ----
+
+    public void insert(int index, String text) {
+        if (text == null) {
+            throw new IllegalArgumentException("text must be a string; got null");
+        }
+        if (index < 0 || index > length) {
+            throw new IllegalArgumentException("index " + index + " is outside the text (length " + length + ")");
+        }
+        if (text.isEmpty()) {
+            return;
+        }
+        if (index > 0 && index < length && splitsPair(index)) {
+            index--; // never split a surrogate pair: insert before it
+        }
+        Item left = index == 0 ? null : cleanEndAtVisible(index - 1);
+        Item right = left == null ? head : left.right;
+        ClientItems mine = clientItems(replica);
+        int clock = mine.nextClock;
+        if (clock > Integer.MAX_VALUE - text.length()) {
+            throw new IllegalStateException("this replica has inserted 2^31 characters; use a new replica id");
+        }
+        // Sequential typing: extend our own item instead of adding one.
+        if (left != null && left.client == replica && !left.deleted && left.lastClock() == clock - 1
+                && mine.last() == left && (right == null ? !left.hasRightOrigin
+                        : left.hasRightOrigin && left.rightOriginClient == right.client && left.rightOriginClock == right.clock)) {
+            left.len += text.length();
+            left.text = left.text + text;
+            left.block.visible += text.length();
+            mine.nextClock += text.length();
+        } else {
+            Item it = new Item(replica, clock, text.length(), text);
+            if (left != null) {
+                it.hasOrigin = true;
+                it.originClient = left.client;
+                it.originClock = left.lastClock();
+            }
+            if (right != null) {
+                it.hasRightOrigin = true;
+                it.rightOriginClient = right.client;
+                it.rightOriginClock = right.clock;
+            }
+            link(it, left);
+            mine.append(it);
+        }
+        length += text.length();
+        changed();
+    }
+
+    public void delete(int index, int count) {
+        if (index < 0 || count < 0 || index > length - count) {
+            throw new IllegalArgumentException("cannot delete " + count + " at " + index + " in a text of length " + length);
+        }
+        if (count == 0) {
+            return;
+        }
+        int end = index + count;
+        if (index > 0 && splitsPair(index)) {
+            index--;
+        }
+        if (end < length && splitsPair(end)) {
+            end++;
+        }
+        Item first = cleanStartAtVisible(index);
+        int remaining = end - index;
+        for (Item it = first; it != null && remaining > 0; it = it.right) {
+            if (it.deleted) {
+                continue;
+            }
+            if (it.len > remaining) {
+                split(it, remaining);
+            }
+            remaining -= it.len;
+            markDeleted(it);
+        }
+        changed();
+    }
+
+    /** True when the code units at index-1 and index are one surrogate pair. */
+    private boolean splitsPair(int index) {
+        Item a = cleanEndAtVisible(index - 1);
+        char c = a.text.charAt(a.len - 1);
+        if (!Character.isHighSurrogate(c)) {
+            return false;
+        }
+        Item b = a.right;
+        while (b != null && b.deleted) {
+            b = b.right;
+        }
+        return b != null && Character.isLowSurrogate(b.text.charAt(0));
+    }
+
+    // ---- position index ----
+
+    /** The item whose last visible character is the one at {@code index}, split so it ends there. */
+    private Item cleanEndAtVisible(int index) {
+        Item it = itemAtVisible(index);
+        int offset = index - positionBefore;
+        if (offset < it.len - 1) {
+            split(it, offset + 1);
+        }
+        return it;
+    }
+
+    /** The item that starts with the visible character at {@code index}, split so it starts there. */
+    private Item cleanStartAtVisible(int index) {
+        Item it = itemAtVisible(index);
+        int offset = index - positionBefore;
+        return offset > 0 ? split(it, offset) : it;
+    }
+
+    /** Set by {@link #itemAtVisible}: the visible position of the returned item's first character. */
+    private int positionBefore;
+
+    private Item itemAtVisible(int index) {
+        int pos = 0;
+        for (Block b : blocks) {
+            if (index < pos + b.visible) {
+                for (int i = 0; i < b.count; i++) {
+                    Item it = b.items[i];
+                    int v = it.visibleLength();
+                    if (index < pos + v) {
+                        positionBefore = pos;
+                        return it;
+                    }
+                    pos += v;
+                }
+            }
+            pos += b.visible;
+        }
+        throw new IllegalStateException("index " + index + " past the end (" + length + ")");
+    }
+
+    /** Inserts {@code it} after {@code left} (at the start when null), in the list and in the blocks. */
+    private void link(Item it, Item left) {
+        Item right = left == null ? head : left.right;
+        it.left = left;
+        it.right = right;
+        if (left == null) {
+            head = it;
+        } else {
+            left.right = it;
+        }
+        if (right != null) {
+            right.left = it;
+        }
+        Block b;
+        int at;
+        if (left == null) {
+            if (blocks.isEmpty()) {
+                blocks.add(new Block());
+            }
+            b = blocks.get(0);
+            at = 0;
+        } else {
+            b = left.block;
+            at = b.indexOf(left) + 1;
+        }
+        if (b.count == Block.CAPACITY) {
+            Block half = new Block();
+            int move = Block.CAPACITY / 2;
+            System.arraycopy(b.items, Block.CAPACITY - move, half.items, 0, move);
+            for (int i = Block.CAPACITY - move; i < Block.CAPACITY; i++) {
+                b.items[i] = null;
+            }
+            b.count -= move;
+            half.count = move;
+            for (int i = 0; i < move; i++) {
+                half.items[i].block = half;
+                int v = half.items[i].visibleLength();
+                b.visible -= v;
+                half.visible += v;
+            }
+            blocks.add(blocks.indexOf(b) + 1, half);
+            if (at > b.count) {
+                at -= b.count;
+                b = half;
+            }
+        }
+        System.arraycopy(b.items, at, b.items, at + 1, b.count - at);
+        b.items[at] = it;
+        b.count++;
+        b.visible += it.visibleLength();
+        it.block = b;
+    }
+
+    /** Splits {@code it} after {@code offset} characters; returns the right part. */
+    private Item split(Item it, int offset) {
+        Item r = new Item(it.client, it.clock + offset, it.len - offset, it.text == null ? null : it.text.substring(offset));
+        r.deleted = it.deleted;
+        r.hasOrigin = true;
+        r.originClient = it.client;
+        r.originClock = it.clock + offset - 1;
+        r.hasRightOrigin = it.hasRightOrigin;
+        r.rightOriginClient = it.rightOriginClient;
+        r.rightOriginClock = it.rightOriginClock;
+        if (it.text != null) {
+            it.text = it.text.substring(0, offset);
+        }
+        it.len = offset;
+        // r's visible characters move from it to r within the same block: the block total is unchanged.
+        it.block.visible -= r.visibleLength();
+        link(r, it);
+        clientItems(it.client).insertAfter(it, r);
+        return r;
+    }
+
+    private void markDeleted(Item it) {
+        if (!it.deleted) {
+            it.block.visible -= it.len;
+            length -= it.len;
+            it.deleted = true;
+            it.text = null;
+        }
+    }
+
+    // ---- lookup by id ----
+
+    private ClientItems clientItems(double client) {
+        ClientItems c = clients.get(client);
+        if (c == null) {
+            c = new ClientItems();
+            clients.put(client, c);
+        }
+        return c;
+    }
+
+    private int nextClock(double client) {
+        ClientItems c = clients.get(client);
+        return c == null ? 0 : c.nextClock;
+    }
+
+    /** The item starting exactly at (client, clock), splitting if needed. The id must exist. */
+    private Item cleanStart(double client, int clock) {
+        Item it = clients.get(client).find(clock);
+        return clock > it.clock ? split(it, clock - it.clock) : it;
+    }
+
+    /** The item ending exactly at (client, clock), splitting if needed. The id must exist. */
+    private Item cleanEnd(double client, int clock) {
+        Item it = clients.get(client).find(clock);
+        if (clock < it.lastClock()) {
+            split(it, clock - it.clock + 1);
+        }
+        return it;
+    }
+
+    private Item itemAt(double client, int clock) {
+        return clients.get(client).find(clock);
+    }
+
+    // ---- integration (YATA, as Yjs does it) ----
+
+    /**
+     * Integrates a remote item whose dependencies are present. Between the item's left and right
+     * origins, items that conflict with it are ordered by these rules (Yjs's Item.integrate): an item
+     * with the same left origin goes first if its client id is lower; an item whose origin lies between
+     * ours and it (inside the scanned region) and is not itself conflicting moves our position past it;
+     * scanning stops at the first item outside those cases.
+     */
+    private void integrate(Item it) {
+        Item left = it.hasOrigin ? cleanEnd(it.originClient, it.originClock) : null;
+        Item right = it.hasRightOrigin ? cleanStart(it.rightOriginClient, it.rightOriginClock) : null;
+        if ((left == null && (right == null || right.left != null)) || (left != null && left.right != right)) {
+            Item o = left == null ? head : left.right;
+            Set<Item> conflicting = new HashSet<>();
+            Set<Item> beforeOrigin = new HashSet<>();
+            while (o != null && o != right) {
+                beforeOrigin.add(o);
+                conflicting.add(o);
+                if (it.sameOrigin(o)) {
+                    if (o.client < it.client) {
+                        left = o;
+                        conflicting.clear();
+                    } else if (it.sameRightOrigin(o)) {
+                        break;
+                    }
+                } else if (o.hasOrigin && beforeOrigin.contains(itemAt(o.originClient, o.originClock))) {
+                    if (!conflicting.contains(itemAt(o.originClient, o.originClock))) {
+                        left = o;
+                        conflicting.clear();
+                    }
+                } else {
+                    break;
+                }
+                o = o.right;
+            }
+        }
+        link(it, left);
+        clientItems(it.client).append(it);
+        if (!it.deleted) {
+            length += it.len;
+        }
+    }
+
+    /** True when everything {@code it} refers to is here. */
+    private boolean ready(Item it) {
+        return it.clock <= nextClock(it.client)
+                && (!it.hasOrigin || it.originClock < nextClock(it.originClient))
+                && (!it.hasRightOrigin || it.rightOriginClock < nextClock(it.rightOriginClient));
+    }
+
+    // ---- sync ----
+
+    @Override
+    protected CausalContext context() {
+        CausalContext c = new CausalContext();
+        for (int i = 0; i < clients.size(); i++) {
+            int next = clients.valueAt(i).nextClock;
+            if (next > 0) {
+                c.addRange(clients.idAt(i), 1, next); // clocks 0..next-1 as sequence numbers 1..next
+            }
+        }
+        return c;
+    }
+
+    @Override
+    protected void writeDiff(Writer w, CausalContext peer) {
+        // Items the peer lacks, per client from its next clock (splitting the first item's text).
+        List<double[]> ranges = new ArrayList<>();
+        int clientCount = 0;
+        Writer items = new Writer();
+        for (int i = 0; i < clients.size(); i++) {
+            double client = clients.idAt(i);
+            ClientItems c = clients.valueAt(i);
+            int from = peer.max(client);
+            if (from >= c.nextClock) {
+                continue;
+            }
+            int k = c.indexOfClock(from);
+            clientCount++;
+            items.writeVarUint53(client).writeVarUint(from).writeVarUint(c.count - k);
+            for (int j = k; j < c.count; j++) {
+                Item it = c.items[j];
+                int skip = j == k ? from - it.clock : 0;
+                writeItem(items, it, skip);
+            }
+        }
+        w.writeVarUint(clientCount);
+        byte[] body = items.toByteArray();
+        for (byte b : body) {
+            w.writeByte(b);
+        }
+        // The whole delete set, as Yjs sends it: per client, ranges of deleted clocks.
+        int deleteClients = 0;
+        Writer dels = new Writer();
+        for (int i = 0; i < clients.size(); i++) {
+            ClientItems c = clients.valueAt(i);
+            ranges.clear();
+            int start = -1;
+            int end = -1;
+            for (int j = 0; j < c.count; j++) {
+                Item it = c.items[j];
+                if (it.deleted) {
+                    if (start >= 0 && end == it.clock) {
+                        end = it.clock + it.len;
+                    } else {
+                        if (start >= 0) {
+                            ranges.add(new double[] {start, end - start});
+                        }
+                        start = it.clock;
+                        end = it.clock + it.len;
+                    }
+                }
+            }
+            if (start >= 0) {
+                ranges.add(new double[] {start, end - start});
+            }
+            if (!ranges.isEmpty()) {
+                deleteClients++;
+                dels.writeVarUint53(clients.idAt(i)).writeVarUint(ranges.size());
+                for (double[] r : ranges) {
+                    dels.writeVarUint((int) r[0]).writeVarUint((int) r[1]);
+                }
+            }
+        }
+        w.writeVarUint(deleteClients);
+        for (byte b : dels.toByteArray()) {
+            w.writeByte(b);
+        }
+    }
+
+    private static void writeItem(Writer w, Item it, int skip) {
+        boolean origin = skip > 0 || it.hasOrigin;
+        int info = (origin ? INFO_ORIGIN : 0) | (it.hasRightOrigin ? INFO_RIGHT_ORIGIN : 0) | (it.deleted ? INFO_DELETED : 0);
+        w.writeByte(info);
+        if (skip > 0) {
+            w.writeVarUint53(it.client).writeVarUint(it.clock + skip - 1);
+        } else if (it.hasOrigin) {
+            w.writeVarUint53(it.originClient).writeVarUint(it.originClock);
+        }
+        if (it.hasRightOrigin) {
+            w.writeVarUint53(it.rightOriginClient).writeVarUint(it.rightOriginClock);
+        }
+        if (it.deleted) {
+            w.writeVarUint(it.len - skip);
+        } else {
+            w.writeString(skip > 0 ? it.text.substring(skip) : it.text);
+        }
+    }
+
+    @Override
+    protected Update readUpdate(Reader r) {
+        List<Item> items = new ArrayList<>();
+        int clientCount = r.readCount(3, "TextDoc update");
+        double prevClient = -1;
+        for (int i = 0; i < clientCount; i++) {
+            double client = r.readVarUint53();
+            if (client <= prevClient) {
+                throw new DecodeException("TextDoc update: clients out of order");
+            }
+            prevClient = client;
+            int clock = r.readVarUint();
+            int n = r.readCount(2, "TextDoc items");
+            for (int j = 0; j < n; j++) {
+                int info = r.readByte();
+                if ((info & ~7) != 0) {
+                    throw new DecodeException("TextDoc update: unknown item flags " + info);
+                }
+                Item it = new Item(client, clock, 0, null);
+                if ((info & INFO_ORIGIN) != 0) {
+                    it.hasOrigin = true;
+                    it.originClient = r.readVarUint53();
+                    it.originClock = r.readVarUint();
+                }
+                if ((info & INFO_RIGHT_ORIGIN) != 0) {
+                    it.hasRightOrigin = true;
+                    it.rightOriginClient = r.readVarUint53();
+                    it.rightOriginClock = r.readVarUint();
+                }
+                if ((info & INFO_DELETED) != 0) {
+                    it.deleted = true;
+                    it.len = r.readVarUint();
+                } else {
+                    it.text = r.readString();
+                    it.len = it.text.length();
+                }
+                if (it.len == 0 || it.len > Integer.MAX_VALUE - clock) {
+                    throw new DecodeException("TextDoc update: item " + j + " of client " + i + " has a bad length");
+                }
+                clock += it.len;
+                items.add(it);
+            }
+        }
+        int deleteClients = r.readCount(3, "TextDoc delete set");
+        List<double[]> deletes = new ArrayList<>();
+        prevClient = -1;
+        for (int i = 0; i < deleteClients; i++) {
+            double client = r.readVarUint53();
+            if (client <= prevClient) {
+                throw new DecodeException("TextDoc delete set: clients out of order");
+            }
+            prevClient = client;
+            int n = r.readCount(2, "TextDoc delete ranges");
+            for (int j = 0; j < n; j++) {
+                int clock = r.readVarUint();
+                int len = r.readVarUint();
+                if (len == 0 || len > Integer.MAX_VALUE - clock) {
+                    throw new DecodeException("TextDoc delete set: bad range");
+                }
+                deletes.add(new double[] {client, clock, len});
+            }
+        }
+        return new Update(items, deletes);
+    }
+
+    @Override
+    protected boolean merge(Update u) {
+        int before = revisionProbe;
+        List<Item> queue = pendingItems;
+        queue.addAll(u.items);
+        boolean progress = true;
+        while (progress && !queue.isEmpty()) {
+            progress = false;
+            List<Item> still = new ArrayList<>();
+            for (Item it : queue) {
+                int next = nextClock(it.client);
+                if (it.clock + it.len <= next) {
+                    continue; // already have all of it
+                }
+                if (it.clock < next) {
+                    trimFront(it, next - it.clock);
+                }
+                if (ready(it)) {
+                    integrate(it);
+                    revisionProbe++;
+                    progress = true;
+                } else {
+                    still.add(it);
+                }
+            }
+            queue = still;
+        }
+        pendingItems = queue;
+        pendingDeletes.addAll(u.deletes);
+        for (int i = 0; i < pendingDeletes.size(); i++) {
+            if (applyDelete(pendingDeletes.get(i))) {
+                pendingDeletes.remove(i--);
+            }
+        }
+        return revisionProbe != before;
+    }
+
+    /** Counts integrations and deletions during a merge, to report whether anything changed. */
+    private int revisionProbe;
+
+    /** Drops the first {@code n} characters of a pending item we already have. */
+    private static void trimFront(Item it, int n) {
+        it.hasOrigin = true;
+        it.originClient = it.client;
+        it.originClock = it.clock + n - 1;
+        it.clock += n;
+        it.len -= n;
+        if (it.text != null) {
+            it.text = it.text.substring(n);
+        }
+    }
+
+    /** Deletes what is here of a range; returns true when the whole range was here. */
+    private boolean applyDelete(double[] d) {
+        double client = d[0];
+        int clock = (int) d[1];
+        int end = clock + (int) d[2];
+        int have = Math.min(end, nextClock(client));
+        if (have > clock) {
+            Item it = cleanStart(client, clock);
+            while (it != null && it.clock < have) {
+                if (it.lastClock() >= have) {
+                    split(it, have - it.clock);
+                }
+                if (!it.deleted) {
+                    markDeleted(it);
+                    revisionProbe++;
+                }
+                it = clients.get(client).after(it);
+            }
+        }
+        if (have < end) {
+            d[1] = Math.max(clock, have);
+            d[2] = end - d[1];
+            return false;
+        }
+        return true;
+    }
+
+    /** A decoded update: items (in clock order per client) and delete ranges (client, clock, len). */
+    static final class Update {
+        final List<Item> items;
+        final List<double[]> deletes;
+
+        Update(List<Item> items, List<double[]> deletes) {
+            this.items = items;
+            this.deletes = deletes;
+        }
+    }
+
+    /** One client's items in clock order, and its next clock. */
+    static final class ClientItems {
+        Item[] items = new Item[4];
+        int count;
+        int nextClock;
+
+        Item last() {
+            return count == 0 ? null : items[count - 1];
+        }
+
+        void append(Item it) {
+            if (count == items.length) {
+                items = java.util.Arrays.copyOf(items, count * 2);
+            }
+            items[count++] = it;
+            nextClock = it.clock + it.len;
+        }
+
+        void insertAfter(Item it, Item r) {
+            int i = indexOfClock(it.clock) + 1;
+            if (count == items.length) {
+                items = java.util.Arrays.copyOf(items, count * 2);
+            }
+            System.arraycopy(items, i, items, i + 1, count - i);
+            items[i] = r;
+            count++;
+        }
+
+        Item after(Item it) {
+            int i = indexOfClock(it.clock) + 1;
+            return i < count ? items[i] : null;
+        }
+
+        Item find(int clock) {
+            return items[indexOfClock(clock)];
+        }
+
+        /** Index of the item containing {@code clock} (which must be below nextClock). */
+        int indexOfClock(int clock) {
+            int lo = 0;
+            int hi = count - 1;
+            while (lo < hi) {
+                int mid = (lo + hi + 1) >>> 1;
+                if (items[mid].clock <= clock) {
+                    lo = mid;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            return lo;
+        }
+    }
+}
