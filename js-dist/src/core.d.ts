@@ -79,6 +79,19 @@ export interface OrSet extends Replicated {
 }
 
 /**
+ * Collaborative plain text. Concurrent inserts are ordered exactly as Yjs orders them (YATA, ties by
+ * replica id). Indices are UTF-16 code units, like JS strings; a surrogate pair is never split (an insert
+ * inside a pair goes before it; a delete that cuts a pair takes the whole pair).
+ */
+export interface TextDoc extends Replicated {
+  readonly length: number;
+  insert(index: number, text: string): void;
+  delete(index: number, length: number): void;
+  toString(): string;
+  toJSON(): string;
+}
+
+/**
  * Keys for ordering list items (e.g. todos dragged to reorder): they sort by plain string comparison,
  * a new key always fits between two others, and keys made by different replicas never collide.
  */
@@ -101,6 +114,7 @@ export interface Core {
   readonly LwwDoc: new (options?: LwwDocOptions) => LwwDoc;
   readonly Counter: new (options?: ReplicaOptions) => Counter;
   readonly OrSet: new (options?: ReplicaOptions) => OrSet;
+  readonly TextDoc: new (options?: ReplicaOptions) => TextDoc;
   readonly FractionalIndex: FractionalIndex;
 }
 

@@ -53,6 +53,12 @@ function checkBytes(name, value) {
   }
 }
 
+function checkIndex(name, value) {
+  if (!Number.isInteger(value) || value < 0 || value > 2147483647) {
+    throw new InvalidArgumentError(`${name} must be a non-negative integer; got ${String(value)}`);
+  }
+}
+
 function checkNumber(name, value) {
   if (typeof value !== 'number' || !Number.isFinite(value)) throw new InvalidArgumentError(`${name} must be a finite number; got ${String(value)}`);
 }
@@ -184,6 +190,28 @@ function makeCore({ kind, exports: E, fallbackReason }) {
     }
   }
 
+  /** Collaborative plain text; concurrent inserts are ordered exactly as Yjs orders them. */
+  class TextDoc extends Replicated {
+    constructor(options) {
+      super(call(() => new E.TextDoc(replicaIdFrom(options, 'TextDoc'))));
+    }
+    /** Inserts at a UTF-16 index (an index inside a surrogate pair inserts before the pair). */
+    insert(index, text) {
+      checkIndex('index', index);
+      checkString('text', text);
+      call(() => eng(this).insert(index, text));
+    }
+    /** Deletes `length` UTF-16 code units (a range ending inside a surrogate pair takes the whole pair). */
+    delete(index, length) {
+      checkIndex('index', index);
+      checkIndex('length', length);
+      call(() => eng(this).delete(index, length));
+    }
+    get length() { return eng(this).length; }
+    toString() { return eng(this).text(); }
+    toJSON() { return this.toString(); }
+  }
+
   function checkKey(name, key) {
     if (key !== null && key !== undefined && typeof key !== 'string') {
       throw new InvalidArgumentError(`${name} must be a key string, or null for the start/end of the list; got ${typeOf(key)}`);
@@ -222,6 +250,7 @@ function makeCore({ kind, exports: E, fallbackReason }) {
     LwwDoc,
     Counter,
     OrSet,
+    TextDoc,
     FractionalIndex,
   });
 }

@@ -86,6 +86,13 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
         }
         Item left = index == 0 ? null : cleanEndAtVisible(index - 1);
         Item right = left == null ? head : left.right;
+        // Like Yjs's YText.insert: step over deleted characters right of the position, so the insert
+        // is anchored after them and before the next visible one. This decides the origins, and with
+        // them the order among concurrent inserts, so it must match Yjs exactly.
+        while (right != null && right.deleted) {
+            left = right;
+            right = right.right;
+        }
         ClientItems mine = clientItems(replica);
         int clock = mine.nextClock;
         if (clock > Integer.MAX_VALUE - text.length()) {

@@ -16,6 +16,7 @@ import io.synckit.core.json.Json;
 import io.synckit.core.lww.LwwDoc;
 import io.synckit.core.order.FractionalIndex;
 import io.synckit.core.set.OrSet;
+import io.synckit.core.text.TextDoc;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -53,7 +54,8 @@ class VectorsTest {
                         : new LwwDoc(o.get("replicaId").getAsDouble(), () -> t);
             },
             "Counter", o -> new PnCounter(o.get("replicaId").getAsDouble()),
-            "OrSet", o -> new OrSet(o.get("replicaId").getAsDouble()));
+            "OrSet", o -> new OrSet(o.get("replicaId").getAsDouble()),
+            "TextDoc", o -> new TextDoc(o.get("replicaId").getAsDouble()));
 
     /** JS name -> class, for static functions such as FractionalIndex.between. */
     static final Map<String, Class<?>> STATICS = Map.of("FractionalIndex", FractionalIndex.class);
