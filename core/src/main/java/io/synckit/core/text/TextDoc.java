@@ -141,6 +141,7 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
         }
         Item first = cleanStartAtVisible(index);
         int remaining = end - index;
+        Item last = null;
         for (Item it = first; it != null && remaining > 0; it = it.right) {
             if (it.deleted) {
                 continue;
@@ -150,6 +151,11 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
             }
             remaining -= it.len;
             markDeleted(it);
+            last = mergeDeletedWithLeft(it);
+            it = last;
+        }
+        if (last != null && last.right != null) {
+            mergeDeletedWithLeft(last.right);
         }
         changed();
     }
@@ -292,6 +298,32 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
         }
     }
 
+    /**
+     * Merges deleted item {@code r} into its left neighbour when they are one run that a split cut in
+     * two (same client, consecutive clocks, r's origin is the left's last character, same right origin,
+     * both deleted, same block). The characters keep the same origins, so integration is unchanged;
+     * the document gets fewer items, which is memory and encoding size. Returns the surviving item.
+     */
+    private Item mergeDeletedWithLeft(Item r) {
+        Item l = r.left;
+        if (l == null || !l.deleted || !r.deleted || l.client != r.client || l.lastClock() + 1 != r.clock
+                || !r.hasOrigin || r.originClient != l.client || r.originClock != l.lastClock()
+                || !l.sameRightOrigin(r) || l.block != r.block) {
+            return r;
+        }
+        l.len += r.len;
+        l.right = r.right;
+        if (r.right != null) {
+            r.right.left = l;
+        }
+        Block b = r.block;
+        int at = b.indexOf(r);
+        System.arraycopy(b.items, at + 1, b.items, at, b.count - at - 1);
+        b.items[--b.count] = null;
+        clientItems(r.client).remove(r);
+        return l;
+    }
+
     // ---- lookup by id ----
 
     private ClientItems clientItems(double client) {
@@ -368,6 +400,8 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
         clientItems(it.client).append(it);
         if (!it.deleted) {
             length += it.len;
+        } else {
+            mergeDeletedWithLeft(it);
         }
     }
 
@@ -394,10 +428,10 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
 
     @Override
     protected void writeDiff(Writer w, CausalContext peer) {
-        // Items the peer lacks, per client from its next clock (splitting the first item's text).
-        List<double[]> ranges = new ArrayList<>();
-        int clientCount = 0;
-        Writer items = new Writer();
+        // 1. Per client, the items from the peer's next clock on, as runs (see below).
+        List<double[]> clientsWritten = new ArrayList<>();
+        List<List<Item>> runsPerClient = new ArrayList<>();
+        ReplicaMap<Integer> table = new ReplicaMap<>();
         for (int i = 0; i < clients.size(); i++) {
             double client = clients.idAt(i);
             ClientItems c = clients.valueAt(i);
@@ -405,89 +439,146 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
             if (from >= c.nextClock) {
                 continue;
             }
+            // Runs that splits cut apart (consecutive clocks, each part's origin the previous part's
+            // last character, same right origin, same deleted state) are written as one item: the
+            // characters keep their origins, and equal documents encode to equal bytes however they
+            // were split.
+            List<Item> runs = new ArrayList<>();
             int k = c.indexOfClock(from);
-            clientCount++;
-            items.writeVarUint53(client).writeVarUint(from).writeVarUint(c.count - k);
             for (int j = k; j < c.count; j++) {
                 Item it = c.items[j];
                 int skip = j == k ? from - it.clock : 0;
-                writeItem(items, it, skip);
-            }
-        }
-        w.writeVarUint(clientCount);
-        byte[] body = items.toByteArray();
-        for (byte b : body) {
-            w.writeByte(b);
-        }
-        // The whole delete set, as Yjs sends it: per client, ranges of deleted clocks.
-        int deleteClients = 0;
-        Writer dels = new Writer();
-        for (int i = 0; i < clients.size(); i++) {
-            ClientItems c = clients.valueAt(i);
-            ranges.clear();
-            int start = -1;
-            int end = -1;
-            for (int j = 0; j < c.count; j++) {
-                Item it = c.items[j];
-                if (it.deleted) {
-                    if (start >= 0 && end == it.clock) {
-                        end = it.clock + it.len;
-                    } else {
-                        if (start >= 0) {
-                            ranges.add(new double[] {start, end - start});
-                        }
-                        start = it.clock;
-                        end = it.clock + it.len;
+                Item run = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+                if (run != null && skip == 0 && run.deleted == it.deleted && run.lastClock() + 1 == it.clock
+                        && it.hasOrigin && it.originClient == client && it.originClock == run.lastClock()
+                        && run.sameRightOrigin(it)) {
+                    run.len += it.len;
+                    if (!it.deleted) {
+                        run.text = run.text + it.text;
                     }
+                    continue;
+                }
+                Item copy = new Item(client, it.clock + skip, it.len - skip,
+                        it.deleted ? null : (skip > 0 ? it.text.substring(skip) : it.text));
+                copy.deleted = it.deleted;
+                copy.hasOrigin = skip > 0 || it.hasOrigin;
+                copy.originClient = skip > 0 ? client : it.originClient;
+                copy.originClock = skip > 0 ? it.clock + skip - 1 : it.originClock;
+                copy.hasRightOrigin = it.hasRightOrigin;
+                copy.rightOriginClient = it.rightOriginClient;
+                copy.rightOriginClock = it.rightOriginClock;
+                runs.add(copy);
+                table.put(client, 0);
+                if (copy.hasOrigin) {
+                    table.put(copy.originClient, 0);
+                }
+                if (copy.hasRightOrigin) {
+                    table.put(copy.rightOriginClient, 0);
                 }
             }
-            if (start >= 0) {
-                ranges.add(new double[] {start, end - start});
+            clientsWritten.add(new double[] {client, from});
+            runsPerClient.add(runs);
+        }
+        // 2. Clients are written once, in a table; items refer to them by index.
+        w.writeVarUint(table.size());
+        for (int i = 0; i < table.size(); i++) {
+            w.writeVarUint53(table.idAt(i));
+            table.put(table.idAt(i), i);
+        }
+        w.writeVarUint(clientsWritten.size());
+        for (int i = 0; i < clientsWritten.size(); i++) {
+            double client = clientsWritten.get(i)[0];
+            List<Item> runs = runsPerClient.get(i);
+            w.writeVarUint(table.get(client)).writeVarUint((int) clientsWritten.get(i)[1]).writeVarUint(runs.size());
+            for (Item run : runs) {
+                writeItem(w, run, table);
+            }
+        }
+        // 3. Deletions of characters the peer already has (the items above carry their own state).
+        List<int[]> ranges = new ArrayList<>();
+        Writer dels = new Writer();
+        int deleteClients = 0;
+        for (int i = 0; i < clients.size(); i++) {
+            double client = clients.idAt(i);
+            ClientItems c = clients.valueAt(i);
+            int limit = Math.min(peer.max(client), c.nextClock);
+            ranges.clear();
+            for (int j = 0; j < c.count && c.items[j].clock < limit; j++) {
+                Item it = c.items[j];
+                if (!it.deleted) {
+                    continue;
+                }
+                int end = Math.min(it.clock + it.len, limit);
+                int[] last = ranges.isEmpty() ? null : ranges.get(ranges.size() - 1);
+                if (last != null && last[0] + last[1] == it.clock) {
+                    last[1] = end - last[0];
+                } else {
+                    ranges.add(new int[] {it.clock, end - it.clock});
+                }
             }
             if (!ranges.isEmpty()) {
                 deleteClients++;
-                dels.writeVarUint53(clients.idAt(i)).writeVarUint(ranges.size());
-                for (double[] r : ranges) {
-                    dels.writeVarUint((int) r[0]).writeVarUint((int) r[1]);
+                dels.writeVarUint53(client).writeVarUint(ranges.size());
+                int prevEnd = 0;
+                for (int[] r : ranges) {
+                    dels.writeVarUint(r[0] - prevEnd).writeVarUint(r[1]); // gaps and lengths
+                    prevEnd = r[0] + r[1];
                 }
             }
         }
         w.writeVarUint(deleteClients);
-        for (byte b : dels.toByteArray()) {
+        byte[] d = dels.toByteArray();
+        for (byte b : d) {
             w.writeByte(b);
         }
     }
 
-    private static void writeItem(Writer w, Item it, int skip) {
-        boolean origin = skip > 0 || it.hasOrigin;
-        int info = (origin ? INFO_ORIGIN : 0) | (it.hasRightOrigin ? INFO_RIGHT_ORIGIN : 0) | (it.deleted ? INFO_DELETED : 0);
+    /**
+     * An item: flags, origin (client index and, for the same client, the distance back from the item's
+     * first clock), right origin (likewise), then its text, or its length when deleted.
+     */
+    private static void writeItem(Writer w, Item it, ReplicaMap<Integer> table) {
+        int info = (it.hasOrigin ? INFO_ORIGIN : 0) | (it.hasRightOrigin ? INFO_RIGHT_ORIGIN : 0) | (it.deleted ? INFO_DELETED : 0);
         w.writeByte(info);
-        if (skip > 0) {
-            w.writeVarUint53(it.client).writeVarUint(it.clock + skip - 1);
-        } else if (it.hasOrigin) {
-            w.writeVarUint53(it.originClient).writeVarUint(it.originClock);
+        if (it.hasOrigin) {
+            writeRef(w, table, it, it.originClient, it.originClock);
         }
         if (it.hasRightOrigin) {
-            w.writeVarUint53(it.rightOriginClient).writeVarUint(it.rightOriginClock);
+            writeRef(w, table, it, it.rightOriginClient, it.rightOriginClock);
         }
         if (it.deleted) {
-            w.writeVarUint(it.len - skip);
+            w.writeVarUint(it.len);
         } else {
-            w.writeString(skip > 0 ? it.text.substring(skip) : it.text);
+            w.writeString(it.text);
         }
+    }
+
+    private static void writeRef(Writer w, ReplicaMap<Integer> table, Item it, double client, int clock) {
+        w.writeVarUint(table.get(client));
+        // Ids of the item's own client that it refers to existed before it: write the distance back.
+        w.writeVarUint(client == it.client ? it.clock - 1 - clock : clock);
     }
 
     @Override
     protected Update readUpdate(Reader r) {
+        int tableSize = r.readCount(1, "TextDoc client table");
+        double[] table = new double[tableSize];
+        for (int i = 0; i < tableSize; i++) {
+            table[i] = r.readVarUint53();
+            if (i > 0 && table[i] <= table[i - 1]) {
+                throw new DecodeException("TextDoc update: client table out of order");
+            }
+        }
         List<Item> items = new ArrayList<>();
         int clientCount = r.readCount(3, "TextDoc update");
-        double prevClient = -1;
+        int prevIndex = -1;
         for (int i = 0; i < clientCount; i++) {
-            double client = r.readVarUint53();
-            if (client <= prevClient) {
-                throw new DecodeException("TextDoc update: clients out of order");
+            int index = r.readVarUint();
+            if (index >= tableSize || index <= prevIndex) {
+                throw new DecodeException("TextDoc update: bad client index " + index);
             }
-            prevClient = client;
+            prevIndex = index;
+            double client = table[index];
             int clock = r.readVarUint();
             int n = r.readCount(2, "TextDoc items");
             for (int j = 0; j < n; j++) {
@@ -498,13 +589,13 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
                 Item it = new Item(client, clock, 0, null);
                 if ((info & INFO_ORIGIN) != 0) {
                     it.hasOrigin = true;
-                    it.originClient = r.readVarUint53();
-                    it.originClock = r.readVarUint();
+                    it.originClient = readClient(r, table);
+                    it.originClock = readClock(r, it, it.originClient);
                 }
                 if ((info & INFO_RIGHT_ORIGIN) != 0) {
                     it.hasRightOrigin = true;
-                    it.rightOriginClient = r.readVarUint53();
-                    it.rightOriginClock = r.readVarUint();
+                    it.rightOriginClient = readClient(r, table);
+                    it.rightOriginClock = readClock(r, it, it.rightOriginClient);
                 }
                 if ((info & INFO_DELETED) != 0) {
                     it.deleted = true;
@@ -522,7 +613,7 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
         }
         int deleteClients = r.readCount(3, "TextDoc delete set");
         List<double[]> deletes = new ArrayList<>();
-        prevClient = -1;
+        double prevClient = -1;
         for (int i = 0; i < deleteClients; i++) {
             double client = r.readVarUint53();
             if (client <= prevClient) {
@@ -530,16 +621,38 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
             }
             prevClient = client;
             int n = r.readCount(2, "TextDoc delete ranges");
+            int prevEnd = 0;
             for (int j = 0; j < n; j++) {
-                int clock = r.readVarUint();
+                int gap = r.readVarUint();
                 int len = r.readVarUint();
-                if (len == 0 || len > Integer.MAX_VALUE - clock) {
+                if (len == 0 || gap > Integer.MAX_VALUE - prevEnd || len > Integer.MAX_VALUE - prevEnd - gap) {
                     throw new DecodeException("TextDoc delete set: bad range");
                 }
+                int clock = prevEnd + gap;
                 deletes.add(new double[] {client, clock, len});
+                prevEnd = clock + len;
             }
         }
         return new Update(items, deletes);
+    }
+
+    private static double readClient(Reader r, double[] table) {
+        int index = r.readVarUint();
+        if (index >= table.length) {
+            throw new DecodeException("TextDoc update: client index " + index + " outside the table");
+        }
+        return table[index];
+    }
+
+    private static int readClock(Reader r, Item it, double client) {
+        int v = r.readVarUint();
+        if (client != it.client) {
+            return v;
+        }
+        if (v > it.clock - 1) {
+            throw new DecodeException("TextDoc update: an item refers to a later character of its own client");
+        }
+        return it.clock - 1 - v;
     }
 
     @Override
@@ -553,11 +666,17 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
             List<Item> still = new ArrayList<>();
             for (Item it : queue) {
                 int next = nextClock(it.client);
-                if (it.clock + it.len <= next) {
+                int known = Math.min(it.len, next - it.clock); // characters of it we already have
+                if (known > 0 && it.deleted) {
+                    // A diff made for an older state vector may repeat characters we have: their
+                    // deletion still counts (the delete set only covers what the peer had).
+                    u.deletes.add(new double[] {it.client, it.clock, known});
+                }
+                if (known >= it.len) {
                     continue; // already have all of it
                 }
-                if (it.clock < next) {
-                    trimFront(it, next - it.clock);
+                if (known > 0) {
+                    trimFront(it, known);
                 }
                 if (ready(it)) {
                     integrate(it);
@@ -610,7 +729,12 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
                     markDeleted(it);
                     revisionProbe++;
                 }
-                it = clients.get(client).after(it);
+                it = mergeDeletedWithLeft(it);
+                Item next = clients.get(client).after(it);
+                if (it.right != null && it.right != next) {
+                    mergeDeletedWithLeft(it.right);
+                }
+                it = next;
             }
         }
         if (have < end) {
@@ -658,6 +782,12 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
             System.arraycopy(items, i, items, i + 1, count - i);
             items[i] = r;
             count++;
+        }
+
+        void remove(Item it) {
+            int i = indexOfClock(it.clock);
+            System.arraycopy(items, i + 1, items, i, count - i - 1);
+            items[--count] = null;
         }
 
         Item after(Item it) {
