@@ -89,7 +89,14 @@ export interface TextDoc extends Replicated {
   delete(index: number, length: number): void;
   toString(): string;
   toJSON(): string;
+  /**
+   * Called after every change, local or merged, with a Quill-style delta against the text before it:
+   * `[{ retain: 5 }, { insert: 'abc' }, { delete: 2 }]`. Returns an unsubscribe function.
+   */
+  subscribe(listener: (event: { delta: TextDelta }) => void): () => void;
 }
+
+export type TextDelta = Array<{ retain: number } | { insert: string } | { delete: number }>;
 
 /**
  * Keys for ordering list items (e.g. todos dragged to reorder): they sort by plain string comparison,

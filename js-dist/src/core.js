@@ -87,6 +87,76 @@ function deepFreeze(v) {
   return v;
 }
 
+/**
+ * Folds sequential changes ([pos, text] inserts, [pos, -count] deletes, each against the text as it was
+ * just before it) into one delta against the original text of length `originalLength`.
+ */
+function toDelta(changes, originalLength) {
+  // Segments of the new text: { keep: n } original characters, { ins: 'text' } new ones, and
+  // { del: n } original characters removed (taking no room in the new text).
+  let segs = originalLength > 0 ? [{ keep: originalLength }] : [];
+  for (const [pos, what] of changes) {
+    const out = [];
+    let at = 0; // position in the new text
+    let i = 0;
+    // copy segments wholly before pos, splitting the one pos falls inside
+    for (; i < segs.length; i++) {
+      const s = segs[i];
+      const size = s.keep ?? (s.ins !== undefined ? s.ins.length : 0);
+      if (s.del !== undefined || at + size <= pos) {
+        out.push(s);
+        at += size;
+        if (at === pos && s.del === undefined) { i++; break; }
+        continue;
+      }
+      const cut = pos - at;
+      if (s.keep !== undefined) {
+        if (cut > 0) out.push({ keep: cut });
+        segs.splice(i, 1, { keep: s.keep - cut });
+      } else {
+        if (cut > 0) out.push({ ins: s.ins.slice(0, cut) });
+        segs.splice(i, 1, { ins: s.ins.slice(cut) });
+      }
+      at = pos;
+      break;
+    }
+    let rest = segs.slice(i);
+    if (typeof what === 'string') {
+      out.push({ ins: what }, ...rest);
+    } else {
+      let count = -what;
+      const after = [];
+      for (const s of rest) {
+        if (count === 0 || s.del !== undefined) { after.push(s); continue; }
+        const size = s.keep ?? s.ins.length;
+        const take = Math.min(size, count);
+        count -= take;
+        if (s.keep !== undefined) {
+          after.push({ del: take });
+          if (size > take) after.push({ keep: size - take });
+        } else if (size > take) {
+          after.push({ ins: s.ins.slice(take) });
+        }
+      }
+      out.push(...after);
+    }
+    segs = out;
+  }
+  const delta = [];
+  const push = (op, key) => {
+    const last = delta[delta.length - 1];
+    if (last && key in last) last[key] = typeof last[key] === 'string' ? last[key] + op[key] : last[key] + op[key];
+    else delta.push(op);
+  };
+  for (const s of segs) {
+    if (s.keep !== undefined) push({ retain: s.keep }, 'retain');
+    else if (s.ins !== undefined) { if (s.ins.length) push({ insert: s.ins }, 'insert'); }
+    else push({ delete: s.del }, 'delete');
+  }
+  while (delta.length && 'retain' in delta[delta.length - 1]) delta.pop();
+  return delta;
+}
+
 const toUint8 = (int8) => new Uint8Array(int8.buffer, int8.byteOffset, int8.byteLength);
 
 function makeCore({ kind, exports: E, fallbackReason }) {
@@ -192,6 +262,7 @@ function makeCore({ kind, exports: E, fallbackReason }) {
 
   /** Collaborative plain text; concurrent inserts are ordered exactly as Yjs orders them. */
   class TextDoc extends Replicated {
+    #listeners = new Set();
     constructor(options) {
       super(call(() => new E.TextDoc(replicaIdFrom(options, 'TextDoc'))));
     }
@@ -199,17 +270,47 @@ function makeCore({ kind, exports: E, fallbackReason }) {
     insert(index, text) {
       checkIndex('index', index);
       checkString('text', text);
-      call(() => eng(this).insert(index, text));
+      this.#run(() => eng(this).insert(index, text));
     }
     /** Deletes `length` UTF-16 code units (a range ending inside a surrogate pair takes the whole pair). */
     delete(index, length) {
       checkIndex('index', index);
       checkIndex('length', length);
-      call(() => eng(this).delete(index, length));
+      this.#run(() => eng(this).delete(index, length));
+    }
+    applyUpdate(update) {
+      checkBytes('update', update);
+      return this.#run(() => eng(this).applyUpdate(update));
     }
     get length() { return eng(this).length; }
     toString() { return eng(this).text(); }
     toJSON() { return this.toString(); }
+    /**
+     * Calls `listener({ delta })` after every change, local or merged; `delta` is a retain/insert/delete
+     * list (Quill-style) against the text before the change. Returns an unsubscribe function.
+     */
+    subscribe(listener) {
+      if (typeof listener !== 'function') throw new InvalidArgumentError('subscribe(listener) takes a function');
+      if (this.#listeners.size === 0) eng(this).recordChanges(true);
+      this.#listeners.add(listener);
+      return () => {
+        this.#listeners.delete(listener);
+        if (this.#listeners.size === 0) eng(this).recordChanges(false);
+      };
+    }
+    // Runs an engine call, then (after it has returned: never while core is mid-change) tells listeners.
+    #run(fn) {
+      const lengthBefore = this.#listeners.size ? eng(this).length : 0;
+      const result = call(fn);
+      if (this.#listeners.size) {
+        const changes = decodeValue(toUint8(eng(this).takeChanges()));
+        if (changes.length) {
+          const event = { delta: toDelta(changes, lengthBefore) };
+          for (const l of [...this.#listeners]) l(event);
+        }
+      }
+      return result;
+    }
   }
 
   function checkKey(name, key) {

@@ -47,6 +47,17 @@ public final class JsTextDoc extends JsReplicated {
     }
 
     @JSExport
+    public void recordChanges(boolean on) {
+        doc.recordChanges(on);
+    }
+
+    /** The change log (see {@link TextDoc#takeChanges}) in binary JSON. */
+    @JSExport
+    public byte[] takeChanges() {
+        return CoreModule.writeJson(doc.takeChanges());
+    }
+
+    @JSExport
     public String text() {
         return doc.toString();
     }

@@ -41,6 +41,8 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
     private int length;
     private String cached;
     private int cachedRevision = -1;
+    /** Visible changes since the last {@link #takeChanges}, when recording (see there). */
+    private List<Object> changes;
     /** Items and deletes received before their dependencies. */
     private List<Item> pendingItems = new ArrayList<>();
     private final List<double[]> pendingDeletes = new ArrayList<>();
@@ -67,6 +69,55 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
             cachedRevision = revision();
         }
         return cached;
+    }
+
+    /**
+     * Starts or stops recording visible changes. While on, every change to the visible text, local or
+     * merged, is logged as it happens; {@link #takeChanges} hands the log over. Off by default: it costs
+     * a position lookup per merged item.
+     */
+    public void recordChanges(boolean on) {
+        changes = on ? new ArrayList<>() : null;
+    }
+
+    /**
+     * The changes since the last call, in order, each [position, text] for an insert or [position,
+     * -length] for a delete, positions in the text as it was just before that change. Editor bindings
+     * fold them into one retain/insert/delete delta. Empty when not recording.
+     */
+    public List<Object> takeChanges() {
+        List<Object> out = changes == null ? new ArrayList<>() : changes;
+        if (changes != null) {
+            changes = new ArrayList<>();
+        }
+        return out;
+    }
+
+    private void logInsert(int position, String text) {
+        if (changes != null) {
+            changes.add(java.util.Arrays.asList((double) position, text));
+        }
+    }
+
+    private void logDelete(int position, int count) {
+        if (changes != null) {
+            changes.add(java.util.Arrays.asList((double) position, (double) -count));
+        }
+    }
+
+    /** Visible characters before {@code it} (only used while recording changes). */
+    private int positionOf(Item it) {
+        int pos = 0;
+        for (Block b : blocks) {
+            if (b == it.block) {
+                for (int i = 0; i < b.count && b.items[i] != it; i++) {
+                    pos += b.items[i].visibleLength();
+                }
+                return pos;
+            }
+            pos += b.visible;
+        }
+        throw new IllegalStateException("item not indexed");
     }
 
     // ---- local operations ----
@@ -122,6 +173,7 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
             mine.append(it);
         }
         length += text.length();
+        logInsert(index, text);
         changed();
     }
 
@@ -141,6 +193,7 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
         }
         Item first = cleanStartAtVisible(index);
         int remaining = end - index;
+        logDelete(index, remaining);
         Item last = null;
         for (Item it = first; it != null && remaining > 0; it = it.right) {
             if (it.deleted) {
@@ -400,6 +453,9 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
         clientItems(it.client).append(it);
         if (!it.deleted) {
             length += it.len;
+            if (changes != null) {
+                logInsert(positionOf(it), it.text);
+            }
         } else {
             mergeDeletedWithLeft(it);
         }
@@ -726,6 +782,9 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
                     split(it, have - it.clock);
                 }
                 if (!it.deleted) {
+                    if (changes != null) {
+                        logDelete(positionOf(it), it.len);
+                    }
                     markDeleted(it);
                     revisionProbe++;
                 }
