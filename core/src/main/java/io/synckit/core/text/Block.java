@@ -1,9 +1,9 @@
 package io.synckit.core.text;
 
 /**
- * A run of up to {@link #CAPACITY} consecutive items with the count of visible characters in them,
- * so finding the item at a position skips whole blocks. (A B-tree over blocks comes with the
- * performance work; this is O(n / CAPACITY + CAPACITY) per lookup.)
+ * A run of up to {@link #CAPACITY} consecutive items with the count of visible characters in them.
+ * The document keeps a Fenwick tree over the blocks' counts, so finding the block that holds a
+ * position is O(log n) and the scan inside a block is bounded by the capacity.
  */
 final class Block {
     static final int CAPACITY = 64;
@@ -11,6 +11,8 @@ final class Block {
     final Item[] items = new Item[CAPACITY];
     int count;
     int visible;
+    /** Position in the document's block list (kept current by the document). */
+    int index;
 
     int indexOf(Item it) {
         for (int i = 0; i < count; i++) {

@@ -37,6 +37,8 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
     /** Per client: its items in clock order. */
     private final ReplicaMap<ClientItems> clients = new ReplicaMap<>();
     private final List<Block> blocks = new ArrayList<>();
+    /** Fenwick tree (1-based) over blocks' visible counts: O(log n) position lookups. */
+    private int[] fenwick = new int[16];
     private Item head;
     private int length;
     private String cached;
@@ -107,17 +109,12 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
 
     /** Visible characters before {@code it} (only used while recording changes). */
     private int positionOf(Item it) {
-        int pos = 0;
-        for (Block b : blocks) {
-            if (b == it.block) {
-                for (int i = 0; i < b.count && b.items[i] != it; i++) {
-                    pos += b.items[i].visibleLength();
-                }
-                return pos;
-            }
-            pos += b.visible;
+        Block b = it.block;
+        int pos = visibleBefore(b.index);
+        for (int i = 0; i < b.count && b.items[i] != it; i++) {
+            pos += b.items[i].visibleLength();
         }
-        throw new IllegalStateException("item not indexed");
+        return pos;
     }
 
     // ---- local operations ----
@@ -155,7 +152,7 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
                         : left.hasRightOrigin && left.rightOriginClient == right.client && left.rightOriginClock == right.clock)) {
             left.len += text.length();
             left.text = left.text + text;
-            left.block.visible += text.length();
+            addVisible(left.block, text.length());
             mine.nextClock += text.length();
         } else {
             Item it = new Item(replica, clock, text.length(), text);
@@ -229,6 +226,45 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
 
     // ---- position index ----
 
+    /** Changes a block's visible count, in the block and in the Fenwick tree. */
+    private void addVisible(Block b, int delta) {
+        b.visible += delta;
+        for (int i = b.index + 1; i < fenwick.length; i += i & -i) {
+            fenwick[i] += delta;
+        }
+    }
+
+    /** Renumbers the blocks and rebuilds the tree (after a block split: every CAPACITY/2 inserts at most). */
+    private void rebuildIndex() {
+        int n = blocks.size();
+        if (fenwick.length < n + 1) {
+            fenwick = new int[Math.max(16, Integer.highestOneBit(n) * 4)];
+        } else {
+            java.util.Arrays.fill(fenwick, 0);
+        }
+        for (int i = 0; i < n; i++) {
+            Block b = blocks.get(i);
+            b.index = i;
+            fenwick[i + 1] = b.visible;
+        }
+        // Every node, empty ones past the last block included, passes its sum to its parent.
+        for (int i = 1; i < fenwick.length; i++) {
+            int parent = i + (i & -i);
+            if (parent < fenwick.length) {
+                fenwick[parent] += fenwick[i];
+            }
+        }
+    }
+
+    /** Visible characters in the blocks before block {@code index}. */
+    private int visibleBefore(int index) {
+        int sum = 0;
+        for (int i = index; i > 0; i -= i & -i) {
+            sum += fenwick[i];
+        }
+        return sum;
+    }
+
     /** The item whose last visible character is the one at {@code index}, split so it ends there. */
     private Item cleanEndAtVisible(int index) {
         Item it = itemAtVisible(index);
@@ -250,22 +286,31 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
     private int positionBefore;
 
     private Item itemAtVisible(int index) {
+        // Largest block prefix whose visible count is <= index: the block after it holds the position.
         int pos = 0;
-        for (Block b : blocks) {
-            if (index < pos + b.visible) {
-                for (int i = 0; i < b.count; i++) {
-                    Item it = b.items[i];
-                    int v = it.visibleLength();
-                    if (index < pos + v) {
-                        positionBefore = pos;
-                        return it;
-                    }
-                    pos += v;
-                }
+        int rem = index;
+        for (int step = Integer.highestOneBit(fenwick.length - 1); step > 0; step >>= 1) {
+            int next = pos + step;
+            if (next < fenwick.length && fenwick[next] <= rem) {
+                pos = next;
+                rem -= fenwick[next];
             }
-            pos += b.visible;
         }
-        throw new IllegalStateException("index " + index + " past the end (" + length + ")");
+        if (pos >= blocks.size()) {
+            throw new IllegalStateException("index " + index + " past the end (" + length + ")");
+        }
+        Block b = blocks.get(pos);
+        int at = index - rem;
+        for (int i = 0; i < b.count; i++) {
+            Item it = b.items[i];
+            int v = it.visibleLength();
+            if (index < at + v) {
+                positionBefore = at;
+                return it;
+            }
+            at += v;
+        }
+        throw new IllegalStateException("position index out of step at " + index);
     }
 
     /** Inserts {@code it} after {@code left} (at the start when null), in the list and in the blocks. */
@@ -286,6 +331,7 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
         if (left == null) {
             if (blocks.isEmpty()) {
                 blocks.add(new Block());
+                rebuildIndex();
             }
             b = blocks.get(0);
             at = 0;
@@ -308,7 +354,8 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
                 b.visible -= v;
                 half.visible += v;
             }
-            blocks.add(blocks.indexOf(b) + 1, half);
+            blocks.add(b.index + 1, half);
+            rebuildIndex();
             if (at > b.count) {
                 at -= b.count;
                 b = half;
@@ -317,8 +364,8 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
         System.arraycopy(b.items, at, b.items, at + 1, b.count - at);
         b.items[at] = it;
         b.count++;
-        b.visible += it.visibleLength();
         it.block = b;
+        addVisible(b, it.visibleLength());
     }
 
     /** Splits {@code it} after {@code offset} characters; returns the right part. */
@@ -335,8 +382,8 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
             it.text = it.text.substring(0, offset);
         }
         it.len = offset;
-        // r's visible characters move from it to r within the same block: the block total is unchanged.
-        it.block.visible -= r.visibleLength();
+        // r's visible characters move from it to r: take them off it's block; link adds them where r lands.
+        addVisible(it.block, -r.visibleLength());
         link(r, it);
         clientItems(it.client).insertAfter(it, r);
         return r;
@@ -344,7 +391,7 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
 
     private void markDeleted(Item it) {
         if (!it.deleted) {
-            it.block.visible -= it.len;
+            addVisible(it.block, -it.len);
             length -= it.len;
             it.deleted = true;
             it.text = null;
