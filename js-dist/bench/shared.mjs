@@ -457,7 +457,26 @@ export function trackWasmMemories() {
     record(result.instance ?? result);
     return result;
   };
-  return { count: () => memories.size, bytes: () => [...memories].reduce((n, m) => n + m.buffer.byteLength, 0) };
+  return {
+    count: () => memories.size,
+    bytes: () => [...memories].reduce((n, m) => n + m.buffer.byteLength, 0),
+    /** The memories recorded so far (diff two lists to see which a library created). */
+    list: () => [...memories],
+  };
+}
+
+/**
+ * In a page: heap now, after gc (when exposed). performance.memory (precise with
+ * --enable-precise-memory-info) and, when the page is cross-origin isolated,
+ * performance.measureUserAgentSpecificMemory(); plus the bytes of the tracked wasm memories.
+ */
+export async function pageMemoryNow(gc, wasm) {
+  gc?.();
+  const out = { usedJSHeapSize: performance.memory ? performance.memory.usedJSHeapSize : null, uaBytes: null, wasmLinear: wasm.bytes() };
+  if (globalThis.crossOriginIsolated && typeof performance.measureUserAgentSpecificMemory === 'function') {
+    out.uaBytes = (await performance.measureUserAgentSpecificMemory()).bytes;
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- formatting
