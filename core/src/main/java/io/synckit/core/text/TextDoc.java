@@ -210,12 +210,15 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
         changed();
     }
 
-    /** True when the code units at index-1 and index are one surrogate pair. */
+    /** True when the code units at index-1 and index are one surrogate pair. Splits nothing. */
     private boolean splitsPair(int index) {
-        Item a = cleanEndAtVisible(index - 1);
-        char c = a.text.charAt(a.len - 1);
+        Item a = itemAtVisible(index - 1);
+        char c = a.text.charAt(index - 1 - positionBefore);
         if (!Character.isHighSurrogate(c)) {
-            return false;
+            return false; // the common case: one lookup, no split
+        }
+        if (index - positionBefore < a.len) {
+            return Character.isLowSurrogate(a.text.charAt(index - positionBefore));
         }
         Item b = a.right;
         while (b != null && b.deleted) {
