@@ -550,10 +550,11 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
             // characters keep their origins, and equal documents encode to equal bytes however they
             // were split.
             List<Item> runs = new ArrayList<>();
-            int k = c.indexOfClock(from);
-            for (int j = k; j < c.count; j++) {
-                Item it = c.items[j];
-                int skip = j == k ? from - it.clock : 0;
+            List<Item> source = new ArrayList<>();
+            c.collectFrom(from, source);
+            for (int j = 0; j < source.size(); j++) {
+                Item it = source.get(j);
+                int skip = j == 0 ? from - it.clock : 0;
                 Item run = runs.isEmpty() ? null : runs.get(runs.size() - 1);
                 if (run != null && skip == 0 && run.deleted == it.deleted && run.lastClock() + 1 == it.clock
                         && it.hasOrigin && it.originClient == client && it.originClock == run.lastClock()
@@ -609,8 +610,12 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
             ClientItems c = clients.valueAt(i);
             int limit = Math.min(peer.max(client), c.nextClock);
             ranges.clear();
-            for (int j = 0; j < c.count && c.items[j].clock < limit; j++) {
-                Item it = c.items[j];
+            List<Item> all = new ArrayList<>();
+            if (limit > 0) {
+                c.collectFrom(0, all);
+            }
+            for (int j = 0; j < all.size() && all.get(j).clock < limit; j++) {
+                Item it = all.get(j);
                 if (!it.deleted) {
                     continue;
                 }
@@ -865,62 +870,125 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
         }
     }
 
-    /** One client's items in clock order, and its next clock. */
+    /**
+     * One client's items in clock order, and its next clock. Chunks of up to {@link #CHUNK} items, not one
+     * array: an edit in the middle of a long document splits an item, and inserting the new part into a
+     * flat array of every item the client ever made cost O(n) per edit.
+     */
     static final class ClientItems {
-        Item[] items = new Item[4];
-        int count;
+        static final int CHUNK = 128;
+        private final List<Item[]> chunks = new ArrayList<>();
+        private final List<int[]> counts = new ArrayList<>(); // one-element arrays: each chunk's size
         int nextClock;
+        /** Set by {@link #locate}. */
+        private int chunkAt;
+        private int indexAt;
 
         Item last() {
-            return count == 0 ? null : items[count - 1];
+            if (chunks.isEmpty()) {
+                return null;
+            }
+            int c = chunks.size() - 1;
+            return chunks.get(c)[counts.get(c)[0] - 1];
         }
 
         void append(Item it) {
-            if (count == items.length) {
-                items = java.util.Arrays.copyOf(items, count * 2);
+            int c = chunks.size() - 1;
+            if (c < 0 || counts.get(c)[0] == CHUNK) {
+                chunks.add(new Item[CHUNK]);
+                counts.add(new int[1]);
+                c++;
             }
-            items[count++] = it;
+            chunks.get(c)[counts.get(c)[0]++] = it;
             nextClock = it.clock + it.len;
         }
 
         void insertAfter(Item it, Item r) {
-            int i = indexOfClock(it.clock) + 1;
-            if (count == items.length) {
-                items = java.util.Arrays.copyOf(items, count * 2);
+            locate(it.clock);
+            Item[] chunk = chunks.get(chunkAt);
+            int[] n = counts.get(chunkAt);
+            int i = indexAt + 1;
+            if (n[0] == CHUNK) {
+                Item[] half = new Item[CHUNK];
+                int move = CHUNK / 2;
+                System.arraycopy(chunk, CHUNK - move, half, 0, move);
+                java.util.Arrays.fill(chunk, CHUNK - move, CHUNK, null);
+                n[0] -= move;
+                chunks.add(chunkAt + 1, half);
+                counts.add(chunkAt + 1, new int[] {move});
+                if (i > n[0]) {
+                    i -= n[0];
+                    chunk = half;
+                    n = counts.get(chunkAt + 1);
+                }
             }
-            System.arraycopy(items, i, items, i + 1, count - i);
-            items[i] = r;
-            count++;
+            System.arraycopy(chunk, i, chunk, i + 1, n[0] - i);
+            chunk[i] = r;
+            n[0]++;
         }
 
         void remove(Item it) {
-            int i = indexOfClock(it.clock);
-            System.arraycopy(items, i + 1, items, i, count - i - 1);
-            items[--count] = null;
+            locate(it.clock);
+            Item[] chunk = chunks.get(chunkAt);
+            int[] n = counts.get(chunkAt);
+            System.arraycopy(chunk, indexAt + 1, chunk, indexAt, n[0] - indexAt - 1);
+            chunk[--n[0]] = null;
+            if (n[0] == 0) {
+                chunks.remove(chunkAt);
+                counts.remove(chunkAt);
+            }
         }
 
         Item after(Item it) {
-            int i = indexOfClock(it.clock) + 1;
-            return i < count ? items[i] : null;
+            locate(it.clock);
+            if (indexAt + 1 < counts.get(chunkAt)[0]) {
+                return chunks.get(chunkAt)[indexAt + 1];
+            }
+            return chunkAt + 1 < chunks.size() ? chunks.get(chunkAt + 1)[0] : null;
         }
 
         Item find(int clock) {
-            return items[indexOfClock(clock)];
+            locate(clock);
+            return chunks.get(chunkAt)[indexAt];
         }
 
-        /** Index of the item containing {@code clock} (which must be below nextClock). */
-        int indexOfClock(int clock) {
+        /** Adds to {@code out}, in clock order, the item containing {@code clock} and every later one. */
+        void collectFrom(int clock, List<Item> out) {
+            locate(clock);
+            for (int c = chunkAt; c < chunks.size(); c++) {
+                Item[] chunk = chunks.get(c);
+                int n = counts.get(c)[0];
+                for (int i = c == chunkAt ? indexAt : 0; i < n; i++) {
+                    out.add(chunk[i]);
+                }
+            }
+        }
+
+        /** Finds the item containing {@code clock} (which must be below nextClock). */
+        private void locate(int clock) {
             int lo = 0;
-            int hi = count - 1;
+            int hi = chunks.size() - 1;
             while (lo < hi) {
                 int mid = (lo + hi + 1) >>> 1;
-                if (items[mid].clock <= clock) {
+                if (chunks.get(mid)[0].clock <= clock) {
                     lo = mid;
                 } else {
                     hi = mid - 1;
                 }
             }
-            return lo;
+            Item[] chunk = chunks.get(lo);
+            int a = 0;
+            int b = counts.get(lo)[0] - 1;
+            while (a < b) {
+                int mid = (a + b + 1) >>> 1;
+                if (chunk[mid].clock <= clock) {
+                    a = mid;
+                } else {
+                    b = mid - 1;
+                }
+            }
+            chunkAt = lo;
+            indexAt = a;
         }
     }
 }
