@@ -43,6 +43,15 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
     private int length;
     private String cached;
     private int cachedRevision = -1;
+    /**
+     * Typing cache: the item holding the last locally inserted characters, and the visible position
+     * just after them. Valid while nothing else has changed the structure (structureVersion), it lets
+     * the next keystroke skip the position lookup entirely.
+     */
+    private Item cursor;
+    private int cursorEnd;
+    private int cursorVersion = -1;
+    private int structureVersion;
     /** Visible changes since the last {@link #takeChanges}, when recording (see there). */
     private List<Object> changes;
     /** Items and deletes received before their dependencies. */
@@ -129,10 +138,16 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
         if (text.isEmpty()) {
             return;
         }
-        if (index > 0 && index < length && splitsPair(index)) {
-            index--; // never split a surrogate pair: insert before it
+        Item left;
+        if (cursorVersion == structureVersion && index == cursorEnd && !cursor.deleted
+                && !Character.isHighSurrogate(cursor.text.charAt(cursor.len - 1))) {
+            left = cursor; // typing on: the previous insert's item ends right here
+        } else {
+            if (index > 0 && index < length && splitsPair(index)) {
+                index--; // never split a surrogate pair: insert before it
+            }
+            left = index == 0 ? null : cleanEndAtVisible(index - 1);
         }
-        Item left = index == 0 ? null : cleanEndAtVisible(index - 1);
         Item right = left == null ? head : left.right;
         // Like Yjs's YText.insert: step over deleted characters right of the position, so the insert
         // is anchored after them and before the next visible one. This decides the origins, and with
@@ -154,6 +169,7 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
             left.text = left.text + text;
             addVisible(left.block, text.length());
             mine.nextClock += text.length();
+            cursor = left;
         } else {
             Item it = new Item(replica, clock, text.length(), text);
             if (left != null) {
@@ -168,8 +184,12 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
             }
             link(it, left);
             mine.append(it);
+            cursor = it;
         }
         length += text.length();
+        structureVersion++;
+        cursorVersion = structureVersion;
+        cursorEnd = index + text.length();
         logInsert(index, text);
         changed();
     }
@@ -231,6 +251,7 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
 
     /** Changes a block's visible count, in the block and in the Fenwick tree. */
     private void addVisible(Block b, int delta) {
+        structureVersion++; // any change of visible counts moves positions: the typing cache is stale
         b.visible += delta;
         for (int i = b.index + 1; i < fenwick.length; i += i & -i) {
             fenwick[i] += delta;
@@ -419,6 +440,7 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
         if (r.right != null) {
             r.right.left = l;
         }
+        structureVersion++;
         Block b = r.block;
         int at = b.indexOf(r);
         System.arraycopy(b.items, at + 1, b.items, at, b.count - at - 1);
