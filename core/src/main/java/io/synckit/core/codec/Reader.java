@@ -47,22 +47,14 @@ public final class Reader {
         return buf[pos++] & 0xFF;
     }
 
+    /** An unsigned varint that must fit in 31 bits (a non-negative int). */
     public int readVarUint() {
-        int result = 0;
-        for (int shift = 0; shift < 35; shift += 7) {
-            if (pos >= end) {
-                throw truncated("a varint");
-            }
-            int b = buf[pos++] & 0xFF;
-            if (shift == 28 && (b & 0xF8) != 0) {
-                throw new DecodeException("varint at byte " + (pos - 1) + " does not fit in 31 bits");
-            }
-            result |= (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                return result;
-            }
+        int at = pos;
+        int v = readVarUint32();
+        if (v < 0) {
+            throw new DecodeException("varint at byte " + at + " does not fit in 31 bits");
         }
-        throw new DecodeException("varint longer than 5 bytes at byte " + pos);
+        return v;
     }
 
     /**
