@@ -279,8 +279,7 @@ function makeCore({ kind, exports: E, fallbackReason }) {
       this.#run(() => eng(this).delete(index, length));
     }
     applyUpdate(update) {
-      checkBytes('update', update);
-      return this.#run(() => eng(this).applyUpdate(update));
+      return this.#run(() => super.applyUpdate(update));
     }
     get length() { return eng(this).length; }
     toString() { return eng(this).text(); }

@@ -114,19 +114,6 @@ public final class CausalContext {
         return c;
     }
 
-    @Override
-    public boolean equals(Object o) {
-        if (!(o instanceof CausalContext)) {
-            return false;
-        }
-        CausalContext x = (CausalContext) o;
-        return x.minus(this).isEmpty() && minus(x).isEmpty();
-    }
-
-    @Override
-    public int hashCode() {
-        return seen.size();
-    }
 
     private Ranges ranges(double replica) {
         Ranges r = seen.get(replica);

@@ -18,10 +18,6 @@ final class Ranges {
     private int[] r;
     private int n;
 
-    int rangeCount() {
-        return n;
-    }
-
     int lo(int i) {
         return r == null ? lo0 : r[2 * i];
     }

@@ -39,11 +39,6 @@ public class Stamp implements Comparable<Stamp> {
         return compareTo(o) > 0;
     }
 
-    /** Same time (wall, counter, replica); subclasses may carry more, which this ignores. */
-    public final boolean sameTime(Stamp o) {
-        return compareTo(o) == 0;
-    }
-
     @Override
     public String toString() {
         return Texts.number(wall) + "." + counter + "@" + Texts.number(replica);

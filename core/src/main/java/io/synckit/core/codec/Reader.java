@@ -28,10 +28,6 @@ public final class Reader {
         this.end = to;
     }
 
-    public int position() {
-        return pos;
-    }
-
     public int remaining() {
         return end - pos;
     }

@@ -175,10 +175,6 @@ public final class Json {
         throw new IllegalArgumentException("not a JSON value: " + (v == null ? "absent (Java null)" : "unsupported type") + " (use null, booleans, finite numbers, strings, arrays and plain objects)");
     }
 
-    public static boolean isObject(Object v) {
-        return v instanceof Map;
-    }
-
     // ---- binary ----
 
     public static void write(Writer w, Object v) {

@@ -43,12 +43,8 @@ final class Item {
         return clock + len - 1;
     }
 
-    boolean originIs(boolean has, double c, int k) {
-        return hasOrigin == has && (!has || (originClient == c && originClock == k));
-    }
-
     boolean sameOrigin(Item o) {
-        return originIs(o.hasOrigin, o.originClient, o.originClock);
+        return hasOrigin == o.hasOrigin && (!hasOrigin || (originClient == o.originClient && originClock == o.originClock));
     }
 
     boolean sameRightOrigin(Item o) {
