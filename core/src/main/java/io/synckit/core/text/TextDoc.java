@@ -52,6 +52,13 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
     private int cursorEnd;
     private int cursorVersion = -1;
     private int structureVersion;
+    /**
+     * Text typed onto {@link #typedItem} and not yet in its {@code text}: appending to a String copies
+     * it, so a run of keystrokes cost O(run length) each (over half of the JS engine's apply time on
+     * automerge-paper). Every path other than typing calls {@link #flushTyping} first.
+     */
+    private final StringBuilder typed = new StringBuilder();
+    private Item typedItem;
     /** Visible changes since the last {@link #takeChanges}, when recording (see there). */
     private List<Object> changes;
     /** Items and deletes received before their dependencies. */
@@ -67,8 +74,17 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
         return length;
     }
 
+    /** Moves deferred typed text into its item (see {@link #typed}). */
+    private void flushTyping() {
+        if (typedItem != null) {
+            typedItem.text = typed.toString();
+            typedItem = null;
+        }
+    }
+
     @Override
     public String toString() {
+        flushTyping();
         if (cachedRevision != revision() || cached == null) {
             StringBuilder sb = new StringBuilder(length);
             for (Item it = head; it != null; it = it.right) {
@@ -140,9 +156,10 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
         }
         Item left;
         if (cursorVersion == structureVersion && index == cursorEnd && !cursor.deleted
-                && !Character.isHighSurrogate(cursor.text.charAt(cursor.len - 1))) {
+                && !Character.isHighSurrogate(cursor == typedItem ? typed.charAt(typed.length() - 1) : cursor.text.charAt(cursor.len - 1))) {
             left = cursor; // typing on: the previous insert's item ends right here
         } else {
+            flushTyping();
             if (index > 0 && index < length && splitsPair(index)) {
                 index--; // never split a surrogate pair: insert before it
             }
@@ -165,8 +182,14 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
         if (left != null && left.client == replica && !left.deleted && left.lastClock() == clock - 1
                 && mine.last() == left && (right == null ? !left.hasRightOrigin
                         : left.hasRightOrigin && left.rightOriginClient == right.client && left.rightOriginClock == right.clock)) {
+            if (typedItem != left) {
+                flushTyping();
+                typed.setLength(0);
+                typed.append(left.text);
+                typedItem = left;
+            }
+            typed.append(text);
             left.len += text.length();
-            left.text = left.text + text;
             addVisible(left.block, text.length());
             mine.nextClock += text.length();
             cursor = left;
@@ -201,6 +224,7 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
         if (count == 0) {
             return;
         }
+        flushTyping();
         int end = index + count;
         if (index > 0 && splitsPair(index)) {
             index--;
@@ -556,6 +580,7 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
 
     @Override
     protected void writeDiff(Writer w, CausalContext peer) {
+        flushTyping();
         // 1. Per client, the items from the peer's next clock on, as runs (see below).
         List<double[]> clientsWritten = new ArrayList<>();
         List<List<Item>> runsPerClient = new ArrayList<>();
@@ -790,6 +815,7 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
 
     @Override
     protected boolean merge(Update u) {
+        flushTyping();
         int before = revisionProbe;
         List<Item> queue = pendingItems;
         queue.addAll(u.items);
