@@ -47,7 +47,7 @@ const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 let total = 0;
 profile.samples.forEach((id, i) => {
   const f = byId.get(id).callFrame;
-  const name = (f.functionName || '(anonymous)') + (f.url.endsWith('.wasm') || f.url.includes('wasm') ? ' [wasm]' : '');
+  const name = (f.functionName || '(anonymous ' + f.url.split('/').pop() + ':' + f.lineNumber + ':' + f.columnNumber + ')') + (f.url.endsWith('.wasm') || f.url.includes('wasm') ? ' [wasm]' : '');
   self.set(name, (self.get(name) ?? 0) + dt.get(i));
   total += dt.get(i);
 });

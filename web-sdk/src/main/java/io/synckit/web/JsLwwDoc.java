@@ -5,7 +5,9 @@ import io.synckit.core.clock.WallClock;
 import io.synckit.core.lww.LwwDoc;
 import java.util.Map;
 import org.teavm.jso.JSClass;
+import io.synckit.bindings.JsBytes;
 import org.teavm.jso.JSExport;
+import org.teavm.jso.typedarrays.Int8Array;
 
 /**
  * {@link LwwDoc} as the engine class {@code LwwDoc}. Paths and values cross in core's binary JSON
@@ -60,9 +62,9 @@ public final class JsLwwDoc extends JsReplicated {
     }
 
     @JSExport
-    public void set(byte[] path, byte[] value) {
+    public void set(Int8Array path, Int8Array value) {
         try {
-            doc.set(CoreModule.path(path), CoreModule.readJson(value));
+            doc.set(CoreModule.path(JsBytes.fromJs(path)), CoreModule.readJson(JsBytes.fromJs(value)));
         } catch (RuntimeException e) {
             throw CoreModule.toJs(e);
         }
@@ -70,22 +72,22 @@ public final class JsLwwDoc extends JsReplicated {
 
     @JSExport
     @SuppressWarnings("unchecked")
-    public void update(byte[] path, byte[] fieldsBytes) {
+    public void update(Int8Array path, Int8Array fieldsBytes) {
         try {
-            Object fields = CoreModule.readJson(fieldsBytes);
+            Object fields = CoreModule.readJson(JsBytes.fromJs(fieldsBytes));
             if (!(fields instanceof Map)) {
                 throw new IllegalArgumentException("update() takes an object of fields");
             }
-            doc.update(CoreModule.path(path), (Map<String, Object>) fields);
+            doc.update(CoreModule.path(JsBytes.fromJs(path)), (Map<String, Object>) fields);
         } catch (RuntimeException e) {
             throw CoreModule.toJs(e);
         }
     }
 
     @JSExport
-    public void delete(byte[] path) {
+    public void delete(Int8Array path) {
         try {
-            doc.delete(CoreModule.path(path));
+            doc.delete(CoreModule.path(JsBytes.fromJs(path)));
         } catch (RuntimeException e) {
             throw CoreModule.toJs(e);
         }
@@ -93,18 +95,18 @@ public final class JsLwwDoc extends JsReplicated {
 
     /** The value at the path (binary JSON), or null when absent. */
     @JSExport
-    public byte[] get(byte[] path) {
+    public Int8Array get(Int8Array path) {
         try {
-            Object v = doc.get(CoreModule.path(path));
-            return v == null ? null : CoreModule.writeJson(v);
+            Object v = doc.get(CoreModule.path(JsBytes.fromJs(path)));
+            return v == null ? null : JsBytes.toJs(CoreModule.writeJson(v));
         } catch (RuntimeException e) {
             throw CoreModule.toJs(e);
         }
     }
 
     @JSExport
-    public byte[] toJSONBytes() {
-        return CoreModule.writeJson(doc.toJSON());
+    public Int8Array toJSONBytes() {
+        return JsBytes.toJs(CoreModule.writeJson(doc.toJSON()));
     }
 
 

@@ -3,6 +3,8 @@ package io.synckit.web;
 import io.synckit.core.Replicated;
 import org.teavm.jso.JSExport;
 import org.teavm.jso.JSProperty;
+import io.synckit.bindings.JsBytes;
+import org.teavm.jso.typedarrays.Int8Array;
 
 /** The byte-level sync surface every exported type shares (see {@link Replicated}). */
 abstract class JsReplicated {
@@ -25,28 +27,28 @@ abstract class JsReplicated {
     }
 
     @JSExport
-    public byte[] encodeState() {
-        return target.encodeState();
+    public Int8Array encodeState() {
+        return JsBytes.toJs(target.encodeState());
     }
 
     @JSExport
-    public byte[] encodeStateVector() {
-        return target.encodeStateVector();
+    public Int8Array encodeStateVector() {
+        return JsBytes.toJs(target.encodeStateVector());
     }
 
     @JSExport
-    public byte[] encodeDiff(byte[] stateVector) {
+    public Int8Array encodeDiff(Int8Array stateVector) {
         try {
-            return target.encodeDiff(stateVector);
+            return JsBytes.toJs(target.encodeDiff(JsBytes.fromJs(stateVector)));
         } catch (RuntimeException e) {
             throw CoreModule.toJs(e);
         }
     }
 
     @JSExport
-    public boolean applyUpdate(byte[] update) {
+    public boolean applyUpdate(Int8Array update) {
         try {
-            return target.applyUpdate(update);
+            return target.applyUpdate(JsBytes.fromJs(update));
         } catch (RuntimeException e) {
             throw CoreModule.toJs(e);
         }

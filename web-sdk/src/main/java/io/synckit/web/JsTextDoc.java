@@ -2,7 +2,9 @@ package io.synckit.web;
 
 import io.synckit.core.text.TextDoc;
 import org.teavm.jso.JSClass;
+import io.synckit.bindings.JsBytes;
 import org.teavm.jso.JSExport;
+import org.teavm.jso.typedarrays.Int8Array;
 import org.teavm.jso.JSProperty;
 
 /** {@link TextDoc} as the engine class {@code TextDoc} (the npm layer names {@link #text} toString). */
@@ -53,8 +55,8 @@ public final class JsTextDoc extends JsReplicated {
 
     /** The change log (see {@link TextDoc#takeChanges}) in binary JSON. */
     @JSExport
-    public byte[] takeChanges() {
-        return CoreModule.writeJson(doc.takeChanges());
+    public Int8Array takeChanges() {
+        return JsBytes.toJs(CoreModule.writeJson(doc.takeChanges()));
     }
 
     @JSExport

@@ -225,6 +225,12 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
             return;
         }
         flushTyping();
+        if (cursorVersion == structureVersion && index + count == cursorEnd && count < cursor.len && !cursor.deleted
+                && !Character.isLowSurrogate(cursor.text.charAt(cursor.len - count))
+                && !Character.isHighSurrogate(cursor.text.charAt(cursor.len - 1))) {
+            backspace(index, count);
+            return;
+        }
         int end = index + count;
         if (index > 0 && splitsPair(index)) {
             index--;
@@ -251,6 +257,40 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
         if (last != null && last.right != null) {
             mergeDeletedWithLeft(last.right);
         }
+        changed();
+    }
+
+    /**
+     * Deletes the last {@code count} characters of the typing cursor's item (backspace while typing: no
+     * position lookup). When the item's own deleted continuation follows it (earlier backspaces), that
+     * run grows leftwards: no new item, no index change. Either way the cursor stays valid.
+     */
+    private void backspace(int index, int count) {
+        Item x = cursor;
+        Item r = x.right;
+        logDelete(index, count);
+        if (r != null && r.deleted && r.client == x.client && r.clock == x.clock + x.len && r.hasOrigin
+                && r.originClient == x.client && r.originClock == x.lastClock() && r.sameRightOrigin(x)) {
+            // r was split off x: moving the boundary keeps every character's origins (r's first
+            // character's origin is still the character before it).
+            r.clock -= count;
+            r.len += count;
+            r.originClock -= count;
+            x.len -= count;
+            x.text = x.text.substring(0, x.len);
+            addVisible(x.block, -count);
+            length -= count;
+        } else {
+            Item d = split(x, x.len - count);
+            markDeleted(d);
+            if (d.right != null) {
+                mergeDeletedWithLeft(d.right);
+            }
+        }
+        structureVersion++;
+        cursor = x;
+        cursorEnd = index;
+        cursorVersion = structureVersion;
         changed();
     }
 
