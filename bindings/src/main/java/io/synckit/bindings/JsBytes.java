@@ -27,8 +27,9 @@ public final class JsBytes {
             }
             return out;
         }
-        ByteBuffer buffer = ByteBuffer.allocateDirect(bytes.length);
+        ByteBuffer buffer = buffer(bytes.length);
         buffer.put(bytes);
+        buffer.flip();
         return copyOut(buffer);
     }
 
@@ -41,10 +42,26 @@ public final class JsBytes {
             }
             return out;
         }
-        ByteBuffer buffer = ByteBuffer.allocateDirect(out.length);
+        ByteBuffer buffer = buffer(out.length);
+        buffer.limit(out.length);
         copyIn(buffer, source);
         buffer.get(out);
         return out;
+    }
+
+    /**
+     * One direct buffer, reused and grown by doubling: the wasm-gc build never frees a direct buffer
+     * (allocating one per call leaked linear memory and slowed every later call), so at most about twice
+     * the largest transfer stays allocated.
+     */
+    private static ByteBuffer shared;
+
+    private static ByteBuffer buffer(int size) {
+        if (shared == null || shared.capacity() < size) {
+            shared = ByteBuffer.allocateDirect(Math.max(size, shared == null ? 4096 : shared.capacity() * 2));
+        }
+        shared.clear();
+        return shared;
     }
 
     @JSBody(params = "data", script = "return data.slice();")
