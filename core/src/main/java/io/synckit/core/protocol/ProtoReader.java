@@ -16,6 +16,8 @@ final class ProtoReader {
     private final byte[] buf;
     int pos;
     private int limit;
+    /** How many embedded messages {@link #pos} is inside; 0: the frame itself. For error messages. */
+    private int nesting;
 
     ProtoReader(byte[] buf) {
         this.buf = buf;
@@ -30,11 +32,13 @@ final class ProtoReader {
     int pushLimit(int length) {
         int old = limit;
         limit = pos + length;
+        nesting++;
         return old;
     }
 
     void popLimit(int old) {
         limit = old;
+        nesting--;
     }
 
     /** A field tag: a varint below 2^32 whose field number (tag >>> 3) is not 0. */
@@ -274,7 +278,7 @@ final class ProtoReader {
     }
 
     private String enclosing() {
-        return limit == buf.length ? "frame" : "enclosing message";
+        return nesting == 0 ? "frame" : "enclosing message";
     }
 
     private ProtocolException truncated(int at, String what) {
