@@ -1,0 +1,96 @@
+package io.synckit.core.protocol;
+
+import io.synckit.core.codec.Texts;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Argument checks, hashing and text for the message classes. The checks make every message encodable
+ * (proto3 has no null, and the protocol's number ranges are narrower than protobuf's), so
+ * {@link FrameCodec#encode} cannot fail. Text never uses {@code Double.toString} (heavy in TeaVM).
+ */
+final class Values {
+    static final byte[] NO_BYTES = new byte[0];
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private Values() {
+    }
+
+    static double uint64(double v, String field) {
+        if (!(v >= 0 && v <= Protocol.MAX_UINT64) || v != Math.floor(v)) {
+            throw new IllegalArgumentException(field + " must be an integer from 0 to 2^53-1, got " + Texts.number(v));
+        }
+        return v;
+    }
+
+    static int uint32(int v, String field) {
+        if (v < 0) {
+            throw new IllegalArgumentException(field + " must be from 0 to 2^31-1, got " + v);
+        }
+        return v;
+    }
+
+    static String string(String s, String field) {
+        if (s == null) {
+            throw new IllegalArgumentException(field + " must not be null (use \"\" for none)");
+        }
+        return s;
+    }
+
+    static byte[] bytes(byte[] b, String field) {
+        if (b == null) {
+            throw new IllegalArgumentException(field + " must not be null (use an empty array for none)");
+        }
+        return b;
+    }
+
+    /** An unmodifiable copy without null elements. */
+    static <T> List<T> list(List<T> list, String field) {
+        if (list == null) {
+            throw new IllegalArgumentException(field + " must not be null (use an empty list for none)");
+        }
+        ArrayList<T> copy = new ArrayList<>(list.size());
+        for (T t : list) {
+            if (t == null) {
+                throw new IllegalArgumentException(field + " must not contain null");
+            }
+            copy.add(t);
+        }
+        return Collections.unmodifiableList(copy);
+    }
+
+    /** A hash of an integer-valued double without Double.hashCode (long arithmetic in TeaVM's JS). */
+    static int hash(double v) {
+        return (int) v ^ (int) (v / 4294967296.0);
+    }
+
+    static void appendString(StringBuilder sb, String s) {
+        sb.append('"');
+        int n = Math.min(s.length(), 64);
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                sb.append('\\').append(c);
+            } else if (c < 0x20) {
+                sb.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 15]);
+            } else {
+                sb.append(c);
+            }
+        }
+        sb.append(n < s.length() ? "\"..." : "\"");
+    }
+
+    /** Hex of the first 32 bytes, then the length. */
+    static void appendBytes(StringBuilder sb, byte[] b) {
+        sb.append('[');
+        int n = Math.min(b.length, 32);
+        for (int i = 0; i < n; i++) {
+            sb.append(HEX[(b[i] >> 4) & 15]).append(HEX[b[i] & 15]);
+        }
+        if (n < b.length) {
+            sb.append("... ").append(b.length).append(" bytes");
+        }
+        sb.append(']');
+    }
+}
