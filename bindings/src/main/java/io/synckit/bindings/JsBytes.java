@@ -29,8 +29,7 @@ public final class JsBytes {
         }
         ByteBuffer buffer = buffer(bytes.length);
         buffer.put(bytes);
-        buffer.flip();
-        return copyOut(buffer);
+        return copyOut(buffer, bytes.length);
     }
 
     /** A Java copy of a JS typed array (Int8Array or Uint8Array). */
@@ -64,8 +63,9 @@ public final class JsBytes {
         return shared;
     }
 
-    @JSBody(params = "data", script = "return data.slice();")
-    private static native Int8Array copyOut(@JSBuffer(JSBufferType.INT8) ByteBuffer data);
+    // The view JS gets covers the whole buffer, not position..limit: slice to the length.
+    @JSBody(params = {"data", "length"}, script = "return data.slice(0, length);")
+    private static native Int8Array copyOut(@JSBuffer(JSBufferType.INT8) ByteBuffer data, int length);
 
     @JSBody(params = {"target", "source"}, script = "target.set(source);")
     private static native void copyIn(@JSBuffer(JSBufferType.INT8) ByteBuffer target, Int8Array source);
