@@ -141,6 +141,19 @@ public final class Reader {
                     + (end - pos) + " bytes left)");
         }
         int stop = pos + len;
+        // ASCII (most text): one char array and one String, no per-character builder calls.
+        int ascii = pos;
+        while (ascii < stop && buf[ascii] >= 0) {
+            ascii++;
+        }
+        if (ascii == stop) {
+            char[] chars = new char[len];
+            for (int i = 0; i < len; i++) {
+                chars[i] = (char) buf[pos + i];
+            }
+            pos = stop;
+            return new String(chars);
+        }
         StringBuilder sb = new StringBuilder(len);
         while (pos < stop) {
             int b = buf[pos++] & 0xFF;

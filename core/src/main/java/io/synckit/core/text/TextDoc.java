@@ -61,6 +61,13 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
     private Item typedItem;
     /** Visible changes since the last {@link #takeChanges}, when recording (see there). */
     private List<Object> changes;
+    /**
+     * Local deletions (client, clock, length) since the last {@link #encodeLocalChanges}; null until its
+     * first call, so a document that is not synced records nothing.
+     */
+    private List<double[]> localDeletes;
+    /** Set while {@link #encodeLocalChanges} writes: the delete set is {@link #localDeletes} only. */
+    private boolean writingLocalChanges;
     /** Items and deletes received before their dependencies. */
     private List<Item> pendingItems = new ArrayList<>();
     private final List<double[]> pendingDeletes = new ArrayList<>();
@@ -250,6 +257,7 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
                 split(it, remaining);
             }
             remaining -= it.len;
+            recordLocalDelete(it);
             markDeleted(it);
             last = mergeDeletedWithLeft(it);
             it = last;
@@ -276,12 +284,16 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
             r.clock -= count;
             r.len += count;
             r.originClock -= count;
+            if (localDeletes != null) {
+                localDeletes.add(new double[] {x.client, r.clock, count});
+            }
             x.len -= count;
             x.text = x.text.substring(0, x.len);
             addVisible(x.block, -count);
             length -= count;
         } else {
             Item d = split(x, x.len - count);
+            recordLocalDelete(d);
             markDeleted(d);
             if (d.right != null) {
                 mergeDeletedWithLeft(d.right);
@@ -475,6 +487,32 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
         link(r, it);
         clientItems(it.client).insertAfter(it, r);
         return r;
+    }
+
+    private void recordLocalDelete(Item it) {
+        if (localDeletes != null && !it.deleted) {
+            localDeletes.add(new double[] {it.client, it.clock, it.len});
+        }
+    }
+
+    /**
+     * Like {@link #encodeDiff}, but the delete set holds only the deletions made here since the last
+     * call, not every deletion in the document: a diff must carry the whole delete set (state vectors
+     * do not cover deletions), which made each keystroke's update grow with the document's history.
+     * The first call starts the recording; deletions before it are not included.
+     */
+    @Override
+    public byte[] encodeLocalChanges(byte[] sinceStateVector) {
+        if (localDeletes == null) {
+            localDeletes = new ArrayList<>();
+        }
+        writingLocalChanges = true;
+        try {
+            return encodeDiff(sinceStateVector);
+        } finally {
+            writingLocalChanges = false;
+            localDeletes.clear();
+        }
     }
 
     private void markDeleted(Item it) {
@@ -698,7 +736,9 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
             int limit = Math.min(peer.max(client), c.nextClock);
             ranges.clear();
             List<Item> all = new ArrayList<>();
-            if (limit > 0) {
+            if (writingLocalChanges) {
+                localDeleteRanges(client, ranges);
+            } else if (limit > 0) {
                 c.collectFrom(0, all);
             }
             for (int j = 0; j < all.size() && all.get(j).clock < limit; j++) {
@@ -728,6 +768,25 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
         byte[] d = dels.toByteArray();
         for (byte b : d) {
             w.writeByte(b);
+        }
+    }
+
+    /** The recorded local deletions of {@code client}'s characters as sorted, merged [clock, length] ranges. */
+    private void localDeleteRanges(double client, List<int[]> out) {
+        List<int[]> mine = new ArrayList<>();
+        for (double[] d : localDeletes) {
+            if (d[0] == client) {
+                mine.add(new int[] {(int) d[1], (int) d[2]});
+            }
+        }
+        mine.sort((a, b) -> Integer.compare(a[0], b[0]));
+        for (int[] r : mine) {
+            int[] last = out.isEmpty() ? null : out.get(out.size() - 1);
+            if (last != null && r[0] <= last[0] + last[1]) {
+                last[1] = Math.max(last[1], r[0] + r[1] - last[0]);
+            } else {
+                out.add(r);
+            }
         }
     }
 

@@ -1,0 +1,48 @@
+package io.synckit.core.sync;
+
+import io.synckit.core.Replicated;
+import io.synckit.core.clock.WallClock;
+import io.synckit.core.counter.PnCounter;
+import io.synckit.core.lww.LwwDoc;
+import io.synckit.core.protocol.DocType;
+import io.synckit.core.set.OrSet;
+import io.synckit.core.text.TextDoc;
+
+/** Maps the protocol's {@link DocType} numbers to core's replicated types and back. */
+public final class DocTypes {
+    private DocTypes() {
+    }
+
+    /** An empty document of {@code type}; IllegalArgumentException for a type this build does not know. */
+    public static Replicated<?> create(int type, double replicaId, WallClock clock) {
+        switch (type) {
+            case DocType.LWW_DOC:
+                return new LwwDoc(replicaId, clock);
+            case DocType.COUNTER:
+                return new PnCounter(replicaId);
+            case DocType.OR_SET:
+                return new OrSet(replicaId);
+            case DocType.TEXT:
+                return new TextDoc(replicaId);
+            default:
+                throw new IllegalArgumentException("unknown document type " + type
+                        + "; this build knows LWW_DOC (1), COUNTER (2), OR_SET (3) and TEXT (4)");
+        }
+    }
+
+    public static int of(Replicated<?> doc) {
+        if (doc instanceof LwwDoc) {
+            return DocType.LWW_DOC;
+        }
+        if (doc instanceof PnCounter) {
+            return DocType.COUNTER;
+        }
+        if (doc instanceof OrSet) {
+            return DocType.OR_SET;
+        }
+        if (doc instanceof TextDoc) {
+            return DocType.TEXT;
+        }
+        throw new IllegalArgumentException("not a synced document type");
+    }
+}

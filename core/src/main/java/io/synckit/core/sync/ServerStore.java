@@ -1,0 +1,43 @@
+package io.synckit.core.sync;
+
+import java.util.List;
+
+/**
+ * The server's durable storage: per document its type and an append-only log of updates, compacted
+ * into a state now and then; per replica the highest Update sequence applied. Implementations:
+ * SQLite and PostgreSQL (server), memory in core's tests. All of one contract test suite.
+ *
+ * <p>Durability contract: when {@link #append} or {@link #skip} returns, the write survives a crash of
+ * the process (the engine acknowledges only after that). A failed write throws; nothing is half written.
+ * The log holds opaque update bytes, so a store never needs to read a document's content.
+ */
+public interface ServerStore {
+    /** The stored document, or null when nothing was ever written to it. */
+    StoredDoc load(String docId);
+
+    /**
+     * Appends {@code update} to the document's log (creating it with {@code type}) and records
+     * {@code seq} as the highest applied sequence of {@code replicaId}, in one transaction.
+     */
+    void append(String docId, int type, byte[] update, double replicaId, double seq);
+
+    /** Records {@code seq} of {@code replicaId} as handled without storing anything (a refused update). */
+    void skip(double replicaId, double seq);
+
+    /** The highest sequence recorded for the replica; 0 if none. */
+    double appliedSeq(double replicaId);
+
+    /** Replaces the document's log by {@code state}, which contains the first {@code entries} of the log. */
+    void compact(String docId, byte[] state, int entries);
+
+    /** A stored document: its type and the log that rebuilds it, oldest first. */
+    final class StoredDoc {
+        public final int type;
+        public final List<byte[]> log;
+
+        public StoredDoc(int type, List<byte[]> log) {
+            this.type = type;
+            this.log = log;
+        }
+    }
+}
