@@ -1,0 +1,65 @@
+package io.synckit.core.sync;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A {@link ServerStore} in memory, for core's tests: a simulated server crash drops the
+ * {@link SyncServer} and keeps this object. {@link #failWrites} makes writes throw (a storage outage).
+ */
+public final class MemoryServerStore implements ServerStore {
+    private final Map<String, Integer> types = new HashMap<>();
+    private final Map<String, List<byte[]>> logs = new HashMap<>();
+    private final Map<Double, Double> seqs = new HashMap<>();
+    public boolean failWrites;
+
+    @Override
+    public StoredDoc load(String docId) {
+        Integer type = types.get(docId);
+        return type == null ? null : new StoredDoc(type, new ArrayList<>(logs.get(docId)));
+    }
+
+    @Override
+    public void append(String docId, int type, byte[] update, double replicaId, double seq) {
+        if (failWrites) {
+            throw new IllegalStateException("storage unavailable (simulated)");
+        }
+        Integer known = types.get(docId);
+        if (known != null && known != type) {
+            throw new IllegalArgumentException(docId + " is stored with type " + known + ", not " + type);
+        }
+        types.put(docId, type);
+        logs.computeIfAbsent(docId, k -> new ArrayList<>()).add(update);
+        seqs.put(replicaId, Math.max(seq, seqs.getOrDefault(replicaId, 0.0)));
+    }
+
+    @Override
+    public void skip(double replicaId, double seq) {
+        if (failWrites) {
+            throw new IllegalStateException("storage unavailable (simulated)");
+        }
+        seqs.put(replicaId, Math.max(seq, seqs.getOrDefault(replicaId, 0.0)));
+    }
+
+    @Override
+    public double appliedSeq(double replicaId) {
+        return seqs.getOrDefault(replicaId, 0.0);
+    }
+
+    @Override
+    public void compact(String docId, byte[] state, int entries) {
+        List<byte[]> log = logs.get(docId);
+        List<byte[]> rest = new ArrayList<>();
+        rest.add(state);
+        rest.addAll(log.subList(entries, log.size()));
+        logs.put(docId, rest);
+    }
+
+    /** Number of log entries of a document (0 when unknown). */
+    public int logSize(String docId) {
+        List<byte[]> log = logs.get(docId);
+        return log == null ? 0 : log.size();
+    }
+}
