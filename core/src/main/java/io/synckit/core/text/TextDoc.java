@@ -661,6 +661,9 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
         flushTyping();
         // 1. Per client, the items from the peer's next clock on, as runs (see below).
         List<double[]> clientsWritten = new ArrayList<>();
+        // The visible text of all items, in the order they are written: one string after the items
+        // (a decoder makes one string and slices it, instead of one string per item).
+        StringBuilder content = new StringBuilder();
         List<List<Item>> runsPerClient = new ArrayList<>();
         ReplicaMap<Integer> table = new ReplicaMap<>();
         for (int i = 0; i < clients.size(); i++) {
@@ -686,12 +689,14 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
                         && run.sameRightOrigin(it)) {
                     run.len += it.len;
                     if (!it.deleted) {
-                        run.text = run.text + it.text;
+                        content.append(it.text);
                     }
                     continue;
                 }
-                Item copy = new Item(client, it.clock + skip, it.len - skip,
-                        it.deleted ? null : (skip > 0 ? it.text.substring(skip) : it.text));
+                if (!it.deleted) {
+                    content.append(it.text, skip, it.text.length());
+                }
+                Item copy = new Item(client, it.clock + skip, it.len - skip, null);
                 copy.deleted = it.deleted;
                 copy.hasOrigin = skip > 0 || it.hasOrigin;
                 copy.originClient = skip > 0 ? client : it.originClient;
@@ -726,6 +731,7 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
                 writeItem(w, run, table);
             }
         }
+        w.writeString(content.toString());
         // 3. Deletions of characters the peer already has (the items above carry their own state).
         List<int[]> ranges = new ArrayList<>();
         Writer dels = new Writer();
@@ -792,7 +798,8 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
 
     /**
      * An item: flags, origin (client index and, for the same client, the distance back from the item's
-     * first clock), right origin (likewise), then its text, or its length when deleted.
+     * first clock), right origin (likewise), then its length. The text of the visible items follows
+     * all items as one string.
      */
     private static void writeItem(Writer w, Item it, ReplicaMap<Integer> table) {
         int info = (it.hasOrigin ? INFO_ORIGIN : 0) | (it.hasRightOrigin ? INFO_RIGHT_ORIGIN : 0) | (it.deleted ? INFO_DELETED : 0);
@@ -803,11 +810,7 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
         if (it.hasRightOrigin) {
             writeRef(w, table, it, it.rightOriginClient, it.rightOriginClock);
         }
-        if (it.deleted) {
-            w.writeVarUint(it.len);
-        } else {
-            w.writeString(it.text);
-        }
+        w.writeVarUint(it.len); // the text is in the content string after the items
     }
 
     private static void writeRef(Writer w, ReplicaMap<Integer> table, Item it, double client, int clock) {
@@ -854,19 +857,28 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
                     it.rightOriginClient = readClient(r, table);
                     it.rightOriginClock = readClock(r, it, it.rightOriginClient);
                 }
-                if ((info & INFO_DELETED) != 0) {
-                    it.deleted = true;
-                    it.len = r.readVarUint();
-                } else {
-                    it.text = r.readString();
-                    it.len = it.text.length();
-                }
+                it.deleted = (info & INFO_DELETED) != 0;
+                it.len = r.readVarUint();
                 if (it.len == 0 || it.len > Integer.MAX_VALUE - clock) {
                     throw new DecodeException("TextDoc update: item " + j + " of client " + i + " has a bad length");
                 }
                 clock += it.len;
                 items.add(it);
             }
+        }
+        String content = r.readString();
+        int at = 0;
+        for (Item it : items) {
+            if (!it.deleted) {
+                if (it.len > content.length() - at) {
+                    throw new DecodeException("TextDoc update: the items hold more text than the update carries");
+                }
+                it.text = content.substring(at, at + it.len);
+                at += it.len;
+            }
+        }
+        if (at != content.length()) {
+            throw new DecodeException("TextDoc update: " + (content.length() - at) + " characters of text belong to no item");
         }
         int deleteClients = r.readCount(3, "TextDoc delete set");
         List<double[]> deletes = new ArrayList<>();
