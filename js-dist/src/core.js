@@ -343,6 +343,22 @@ function makeCore({ kind, exports: E, fallbackReason }) {
     },
   });
 
+  // Plain objects in, bytes as { $bytes: [...] } (JSON-friendly: this is for tools, logs and tests).
+  const bytesField = (k, v) => (v instanceof Uint8Array ? { $bytes: Array.from(v) } : v);
+  const Protocol = Object.freeze({
+    /** Decodes one wire frame (proto/synckit/v1/sync.proto) into { type, ...fields }; `limits` overrides the defaults. */
+    decodeFrame(frame, limits = {}) {
+      checkBytes('frame', frame);
+      return decodeValue(toUint8(call(() => E.Protocol.decode(frame, encodeValue(limits)))));
+    },
+    /** Encodes { type, ...fields } (as decodeFrame returns) into a canonical frame. */
+    encodeFrame(message) {
+      if (message === null || typeof message !== 'object') throw new InvalidArgumentError('encodeFrame takes a message object');
+      const plain = JSON.parse(JSON.stringify(message, bytesField));
+      return toUint8(call(() => E.Protocol.encode(encodeValue(plain))));
+    },
+  });
+
   return Object.freeze({
     engine: kind,
     engineFallbackReason: fallbackReason,
@@ -352,5 +368,6 @@ function makeCore({ kind, exports: E, fallbackReason }) {
     OrSet,
     TextDoc,
     FractionalIndex,
+    Protocol,
   });
 }

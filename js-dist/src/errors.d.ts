@@ -5,6 +5,8 @@ export class SyncKitError extends Error {
 }
 /** Bytes that cannot be decoded: truncated, corrupted, or written by a newer SyncKit. Nothing was changed. */
 export class DecodeError extends SyncKitError { readonly code: 'DECODE_ERROR'; }
+/** A sync protocol frame that does not decode, or exceeds a limit. */
+export class ProtocolError extends SyncKitError { readonly code: 'MALFORMED_FRAME' | 'LIMIT_EXCEEDED'; }
 /** An argument the API does not accept. */
 export class InvalidArgumentError extends SyncKitError { readonly code: 'INVALID_ARGUMENT'; }
 /** An update stamped too far ahead of this device's clock (see maxClockSkewMs); nothing was applied. */

@@ -42,6 +42,17 @@ export class InvalidStateError extends SyncKitError {
   }
 }
 
+/**
+ * A sync protocol frame that does not decode (code MALFORMED_FRAME) or exceeds a limit (code
+ * LIMIT_EXCEEDED); the message names the field and the limit.
+ */
+export class ProtocolError extends SyncKitError {
+  constructor(code, message, options) {
+    super(code, message, options);
+    this.name = 'ProtocolError';
+  }
+}
+
 /** The requested engine cannot run here (e.g. `engine: 'wasm'` without WebAssembly GC). */
 export class EngineUnavailableError extends SyncKitError {
   constructor(message, options) {
@@ -60,6 +71,7 @@ const byCode = {
 export function fromEngine(e) {
   if (e instanceof SyncKitError) return e;
   if (e && e.name === 'SyncKitEngineError') {
+    if (e.code === 'MALFORMED_FRAME' || e.code === 'LIMIT_EXCEEDED') return new ProtocolError(e.code, e.message, { cause: e });
     const Type = byCode[e.code];
     return Type ? new Type(e.message, { cause: e }) : new SyncKitError(e.code || 'INTERNAL', e.message, { cause: e });
   }

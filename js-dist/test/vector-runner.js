@@ -67,10 +67,47 @@ export function runVector(core, vector) {
   });
 }
 
+const fromHex = (hex) => Uint8Array.from(hex.match(/../g) ?? [], (h) => parseInt(h, 16));
+const toHex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+
+/** Protocol frame vectors (protocol.json): decode to the message, canonical ones encode back to the hex. */
+function runFrame(core, f) {
+  const got = JSON.stringify(normalize(core.Protocol.decodeFrame(fromHex(f.hex), f.limits ?? {})));
+  const want = JSON.stringify(normalize(f.message));
+  if (got !== want) throw new Error(`${f.name}: decoded ${got}, expected ${want}`);
+  if (f.canonical) {
+    const hex = toHex(core.Protocol.encodeFrame(f.message));
+    if (hex !== f.hex) throw new Error(`${f.name}: encoded ${hex}, expected ${f.hex}`);
+  }
+}
+
+function runMalformed(core, f) {
+  let error = null;
+  try {
+    core.Protocol.decodeFrame(fromHex(f.hex), f.limits ?? {});
+  } catch (e) {
+    error = e;
+  }
+  if (!error) throw new Error(`${f.name}: decoded, expected ${f.error}`);
+  if (error.code !== f.error) throw new Error(`${f.name}: expected ${f.error}, got ${error.code}: ${error.message}`);
+}
+
 /** Runs every vector of every suite; returns { passed, failures: [{ suite, name, message }] }. */
 export function runSuites(core, suites) {
   let passed = 0;
   const failures = [];
+  for (const [suite, { frames = [], malformed = [] }] of Object.entries(suites)) {
+    for (const [cases, run] of [[frames, runFrame], [malformed, runMalformed]]) {
+      for (const f of cases) {
+        try {
+          run(core, f);
+          passed++;
+        } catch (e) {
+          failures.push({ suite, name: f.name, message: e.message });
+        }
+      }
+    }
+  }
   for (const [suite, { vectors }] of Object.entries(suites)) {
     for (const vector of vectors) {
       try {

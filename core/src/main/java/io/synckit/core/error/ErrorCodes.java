@@ -2,6 +2,8 @@ package io.synckit.core.error;
 
 import io.synckit.core.clock.ClockSkewException;
 import io.synckit.core.codec.DecodeException;
+import io.synckit.core.protocol.ErrorCode;
+import io.synckit.core.protocol.ProtocolException;
 
 /**
  * Stable, language-neutral codes for the failures core can raise. The JS facade turns a Java
@@ -24,6 +26,9 @@ public final class ErrorCodes {
     }
 
     public static String of(Throwable t) {
+        if (t instanceof ProtocolException) {
+            return ErrorCode.name(((ProtocolException) t).code); // MALFORMED_FRAME, LIMIT_EXCEEDED, ...
+        }
         if (t instanceof DecodeException) {
             return DECODE_ERROR;
         }
