@@ -71,7 +71,7 @@ const fromHex = (hex) => Uint8Array.from(hex.match(/../g) ?? [], (h) => parseInt
 const toHex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
 /** Protocol frame vectors (protocol.json): decode to the message, canonical ones encode back to the hex. */
-function runFrame(core, f) {
+export function runFrame(core, f) {
   const got = JSON.stringify(normalize(core.Protocol.decodeFrame(fromHex(f.hex), f.limits ?? {})));
   const want = JSON.stringify(normalize(f.message));
   if (got !== want) throw new Error(`${f.name}: decoded ${got}, expected ${want}`);
@@ -81,7 +81,7 @@ function runFrame(core, f) {
   }
 }
 
-function runMalformed(core, f) {
+export function runMalformed(core, f) {
   let error = null;
   try {
     core.Protocol.decodeFrame(fromHex(f.hex), f.limits ?? {});

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { load } from '../dist/core.js';
-import { runVector } from './vector-runner.js';
+import { runFrame, runMalformed, runVector } from './vector-runner.js';
 
 const dir = fileURLToPath(new URL('../../core/src/test/resources/vectors/', import.meta.url));
 const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
@@ -16,10 +16,12 @@ for (const engine of ['js', 'wasm']) {
     const core = await load({ engine });
     assert.equal(core.engine, engine);
     for (const file of files) {
-      const { vectors } = JSON.parse(readFileSync(dir + file, 'utf8'));
+      const { vectors, frames = [], malformed = [] } = JSON.parse(readFileSync(dir + file, 'utf8'));
       for (const vector of vectors) {
         await t.test(`${file}: ${vector.name}`, () => runVector(core, vector));
       }
+      for (const f of frames) await t.test(`${file}: frame ${f.name}`, () => runFrame(core, f));
+      for (const f of malformed) await t.test(`${file}: malformed ${f.name}`, () => runMalformed(core, f));
     }
   });
 }
