@@ -2,6 +2,7 @@ package io.synckit.core.sync;
 
 import io.synckit.core.Replicated;
 import io.synckit.core.clock.WallClock;
+import io.synckit.core.codec.Texts;
 import io.synckit.core.protocol.Ack;
 import io.synckit.core.protocol.Broadcast;
 import io.synckit.core.protocol.DocSubscription;
@@ -277,7 +278,7 @@ public final class SyncServer {
             try {
                 d.state.applyUpdate(u.data);
             } catch (RuntimeException e) {
-                refuse(u, ErrorCode.BAD_UPDATE, "update " + Math.round(u.seq) + " for " + u.docId + " was refused: " + e.getMessage());
+                refuse(u, ErrorCode.BAD_UPDATE, "update " + Texts.number(u.seq) + " for " + u.docId + " was refused: " + e.getMessage());
                 return;
             }
             try {
