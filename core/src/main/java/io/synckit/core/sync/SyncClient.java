@@ -281,6 +281,9 @@ public final class SyncClient {
     public void start(double now) {
         started = true;
         attempt = 0;
+        if (status == STATUS_STOPPED) {
+            setStatus(STATUS_OFFLINE); // so the close of a stopped connection still to come schedules a reconnect
+        }
         if (!connected) {
             connect(now);
         }

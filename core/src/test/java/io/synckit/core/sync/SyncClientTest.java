@@ -485,6 +485,22 @@ class SyncClientTest {
     }
 
     @Test
+    void startAgainBeforeTheStoppedConnectionHasClosed() {
+        randomValue = 0;
+        newClient();
+        client.start(0);
+        client.onOpen(0);
+        receive(new ErrorMessage(ErrorCode.UNAUTHENTICATED, "bad token", "", 0, true), 1);
+        assertEquals(1, closes);
+        client.setToken("fresh");
+        client.start(2); // the transport has not reported the close yet
+        client.onClose(3);
+        assertEquals(3 + 500, client.nextWakeAt(), "a reconnect is scheduled");
+        client.tick(3 + 500);
+        assertEquals(2, connects);
+    }
+
+    @Test
     void anotherProtocolVersionStops() {
         newClient();
         client.start(0);
