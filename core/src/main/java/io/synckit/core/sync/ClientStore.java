@@ -12,9 +12,16 @@ import java.util.List;
  * machine. A synchronous store meets it by writing before returning; an asynchronous one (IndexedDB)
  * by having the host hold outgoing frames until the writes queued before them have committed. This is
  * what makes "stored before sent" hold: an acknowledged change is never only in memory.
+ *
+ * <p>Document ids are compared exactly; byte arrays come back byte for byte. The store keeps its own
+ * copies: changing an array after passing it, or a list, Update or array it returned, changes nothing
+ * stored. {@code ClientStoreContract} (core's test-jar) checks every rule here.
  */
 public interface ClientStore {
-    /** The next Update sequence number to use: 1 for a new store, else one past the last added. */
+    /**
+     * The next Update sequence number to use: 1 for a new store, else one past the last added (also when
+     * the outbox is empty: a sequence is never reused).
+     */
     double nextSeq();
 
     /** Unacknowledged local changes, in sequence order. */
@@ -32,6 +39,6 @@ public interface ClientStore {
     /** The server holds every change up to {@code seq}: drop those outbox entries (the doc logs keep them). */
     void acknowledged(double seq);
 
-    /** Replaces the document's log with one state that contains all of it. */
+    /** Replaces the document's log with one state that contains all of it; the outbox is unchanged. */
     void compact(String docId, byte[] state);
 }

@@ -2,6 +2,7 @@ package io.synckit.core.sync;
 
 import io.synckit.core.Replicated;
 import io.synckit.core.clock.WallClock;
+import io.synckit.core.codec.Envelope;
 import io.synckit.core.counter.PnCounter;
 import io.synckit.core.lww.LwwDoc;
 import io.synckit.core.protocol.DocType;
@@ -27,6 +28,29 @@ public final class DocTypes {
             default:
                 throw new IllegalArgumentException("unknown document type " + type
                         + "; this build knows LWW_DOC (1), COUNTER (2), OR_SET (3) and TEXT (4)");
+        }
+    }
+
+    /**
+     * The type of an encoded update or state, read from its {@link Envelope} header without decoding it;
+     * {@link DocType#UNSPECIFIED} when the bytes are not one this build knows.
+     */
+    public static int ofUpdate(byte[] update) {
+        if (update == null || update.length < 2 || (update[0] & 0xFF) != Envelope.FORMAT_VERSION
+                || (update[1] & 0x0F) != Envelope.UPDATE) {
+            return DocType.UNSPECIFIED;
+        }
+        switch (update[1] & 0xF0) {
+            case Envelope.TYPE_LWW_DOC:
+                return DocType.LWW_DOC;
+            case Envelope.TYPE_COUNTER:
+                return DocType.COUNTER;
+            case Envelope.TYPE_OR_SET:
+                return DocType.OR_SET;
+            case Envelope.TYPE_TEXT:
+                return DocType.TEXT;
+            default:
+                return DocType.UNSPECIFIED;
         }
     }
 

@@ -10,6 +10,12 @@ import java.util.List;
  * <p>Durability contract: when {@link #append} or {@link #skip} returns, the write survives a crash of
  * the process (the engine acknowledges only after that). A failed write throws; nothing is half written.
  * The log holds opaque update bytes, so a store never needs to read a document's content.
+ *
+ * <p>Values: document ids are compared exactly (no case folding, collation or trimming); replica ids
+ * and sequences are integers up to 2^53-1 and come back exact; byte arrays (empty up to the frame limit)
+ * come back byte for byte. The store keeps its own copies: changing an array after passing it, or a
+ * list or array it returned, changes nothing stored. {@code ServerStoreContract} (core's test-jar)
+ * checks every rule here.
  */
 public interface ServerStore {
     /** The stored document, or null when nothing was ever written to it. */
@@ -17,17 +23,21 @@ public interface ServerStore {
 
     /**
      * Appends {@code update} to the document's log (creating it with {@code type}) and records
-     * {@code seq} as the highest applied sequence of {@code replicaId}, in one transaction.
+     * {@code seq} as the highest applied sequence of {@code replicaId}, in one transaction. A document
+     * stored with another type: IllegalArgumentException, and nothing is written.
      */
     void append(String docId, int type, byte[] update, double replicaId, double seq);
 
     /** Records {@code seq} of {@code replicaId} as handled without storing anything (a refused update). */
     void skip(double replicaId, double seq);
 
-    /** The highest sequence recorded for the replica; 0 if none. */
+    /** The highest sequence recorded for the replica (by append or skip; it never goes back); 0 if none. */
     double appliedSeq(double replicaId);
 
-    /** Replaces the document's log by {@code state}, which contains the first {@code entries} of the log. */
+    /**
+     * Replaces the first {@code entries} of the document's log by {@code state}, which contains them;
+     * later entries stay after it, in order. Type and sequences are unchanged.
+     */
     void compact(String docId, byte[] state, int entries);
 
     /** A stored document: its type and the log that rebuilds it, oldest first. */

@@ -21,9 +21,12 @@ import io.synckit.core.protocol.Update;
 import io.synckit.core.protocol.Welcome;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The client side of sync, sans I/O: it decides what to send and when; its host moves the bytes
@@ -34,6 +37,14 @@ import java.util.Map;
  * only when the server acknowledges it as durable; after a reconnect the server's Welcome says how far
  * it got and the rest is sent again. Apply nothing twice: updates are CRDT deltas (applying one again
  * changes nothing) and the server drops sequences it has already applied.
+ *
+ * <p>Sequences are per replica, across documents, and the server ignores a gap. So a document with
+ * changes in the outbox stays subscribed until they are acknowledged, whether the application has it
+ * open or not (closed since, or not opened since a restart): otherwise its changes would hold back every
+ * later one. What arrives for such a document is not applied; opening it re-syncs it.
+ *
+ * <p>The engine treats a connection as closed as soon as it asks {@link Io#close} for it (a dead
+ * connection can take long to report its close); the {@link #onClose} that follows is then ignored.
  */
 public final class SyncClient {
     /** What the engine asks of its host's transport. Each call is a request; outcomes come back as events. */
@@ -44,7 +55,12 @@ public final class SyncClient {
         /** Send one frame on the open connection (subject to {@link ClientStore}'s durability contract). */
         void send(byte[] frame);
 
-        /** Close the connection; {@link #onClose} follows. */
+        /**
+         * Close the connection (or give up the one being opened); {@link #onClose} follows. The engine
+         * treats the connection as closed at once where it cannot wait (a dead connection), and ignores a
+         * report that comes after; a host should not report it after the engine's next {@link #connect},
+         * where it would be taken for that attempt's failure.
+         */
         void close();
     }
 
@@ -85,15 +101,25 @@ public final class SyncClient {
 
     private static final class DocState {
         final int type;
+        /**
+         * The application's document; null for one that is not open but still has changes in the outbox
+         * (see the class comment), which is subscribed with {@link #closedStateVector}.
+         */
         final Replicated<?> doc;
+        final byte[] closedStateVector;
         /** State vector that every change here up to now is covered by (sent to the outbox or received). */
         byte[] flushed;
         boolean subscribed;
         int logEntries;
 
-        DocState(int type, Replicated<?> doc) {
+        DocState(int type, Replicated<?> doc, byte[] closedStateVector) {
             this.type = type;
             this.doc = doc;
+            this.closedStateVector = closedStateVector;
+        }
+
+        byte[] stateVector() {
+            return doc != null ? doc.encodeStateVector() : closedStateVector;
         }
     }
 
@@ -136,6 +162,26 @@ public final class SyncClient {
         this.heartbeat = this.options.heartbeatMillis;
         this.nextSeq = store.nextSeq();
         this.outbox = new ArrayList<>(store.outbox());
+        // The store dropped everything acknowledged: what precedes the outbox was.
+        this.ackedSeq = outbox.isEmpty() ? nextSeq - 1 : outbox.get(0).seq - 1;
+        for (Update u : outbox) {
+            if (!docs.containsKey(u.docId)) {
+                int type = DocTypes.ofUpdate(u.data);
+                docs.put(u.docId, new DocState(type, null, emptyStateVector(type)));
+            }
+        }
+    }
+
+    /**
+     * The state vector of an empty document of {@code type}; empty bytes for a type this build does not
+     * know (the server refuses that subscription, and then the update, so the outbox moves on).
+     */
+    private byte[] emptyStateVector(int type) {
+        try {
+            return DocTypes.create(type, replicaId, () -> 0).encodeStateVector(); // the clock is never read
+        } catch (IllegalArgumentException e) {
+            return new byte[0];
+        }
     }
 
     public int status() {
@@ -158,10 +204,12 @@ public final class SyncClient {
      * online. The caller reports each local change with {@link #localChange}.
      */
     public void open(String docId, Replicated<?> doc) {
-        if (docs.containsKey(docId)) {
+        DocState old = docs.get(docId);
+        if (old != null && old.doc != null) {
             throw new IllegalStateException("document " + docId + " is already open; close it first");
         }
-        DocState d = new DocState(DocTypes.of(doc), doc);
+        DocState d = new DocState(DocTypes.of(doc), doc, null);
+        d.subscribed = old != null && old.subscribed;
         List<byte[]> log = store.docLog(docId);
         for (byte[] u : log) {
             doc.applyUpdate(u);
@@ -176,9 +224,25 @@ public final class SyncClient {
         }
     }
 
+    /**
+     * Stops syncing {@code docId}. When it still has unacknowledged changes, it stays subscribed (without
+     * the application's object) until they are acknowledged.
+     */
     public void close(String docId) {
-        DocState d = docs.remove(docId);
-        if (d != null && d.subscribed && ready) {
+        DocState d = docs.get(docId);
+        if (d == null || d.doc == null) {
+            return;
+        }
+        for (Update u : outbox) {
+            if (u.docId.equals(docId)) {
+                DocState closed = new DocState(d.type, null, d.doc.encodeStateVector());
+                closed.subscribed = d.subscribed;
+                docs.put(docId, closed);
+                return;
+            }
+        }
+        docs.remove(docId);
+        if (d.subscribed && ready) {
             send(new Unsubscribe(Collections.singletonList(docId)));
         }
     }
@@ -205,7 +269,7 @@ public final class SyncClient {
 
     private DocState open(String docId) {
         DocState d = docs.get(docId);
-        if (d == null) {
+        if (d == null || d.doc == null) {
             throw new IllegalStateException("document " + docId + " is not open; call open() first");
         }
         return d;
@@ -217,6 +281,9 @@ public final class SyncClient {
     public void start(double now) {
         started = true;
         attempt = 0;
+        if (status == STATUS_STOPPED) {
+            setStatus(STATUS_OFFLINE); // so the close of a stopped connection still to come schedules a reconnect
+        }
         if (!connected) {
             connect(now);
         }
@@ -231,14 +298,19 @@ public final class SyncClient {
     public void stop() {
         started = false;
         retryAt = -1;
-        if (connected) {
-            io.close();
+        if (connected || status == STATUS_CONNECTING) {
+            io.close(); // a connection being opened is given up too
         }
     }
 
     public void onOpen(double now) {
+        if (!started || status == STATUS_STOPPED) {
+            io.close(); // stopped while it was being opened
+            return;
+        }
         connected = true;
         ready = false;
+        heartbeat = options.heartbeatMillis; // until this connection's Welcome says otherwise
         lastReceived = now;
         send(new Hello(Protocol.VERSION, replicaId, token, ackedSeq, options.clientName));
     }
@@ -275,6 +347,9 @@ public final class SyncClient {
     }
 
     public void onClose(double now) {
+        if (!connected && status != STATUS_CONNECTING) {
+            return; // the engine gave this connection up already (dead, or an error), or a repeated report
+        }
         boolean was = connected;
         connected = false;
         ready = false;
@@ -305,7 +380,7 @@ public final class SyncClient {
         double silent = now - lastReceived;
         if (silent >= heartbeat * options.deadAfterHeartbeats) {
             io.close(); // dead: nothing heard, not even a Pong
-            onClose(now);
+            onClose(now); // now, not when the transport gets round to it; its own report is then ignored
             return;
         }
         if (silent >= heartbeat && now - lastPing >= heartbeat) {
@@ -356,9 +431,8 @@ public final class SyncClient {
         }
         ready = true;
         attempt = 0;
-        if (w.heartbeatMillis > 0) {
-            heartbeat = w.heartbeatMillis;
-        }
+        // 0: the server wants no heartbeat (no Pings, and silence is no sign of a dead connection)
+        heartbeat = w.heartbeatMillis > 0 ? w.heartbeatMillis : Double.POSITIVE_INFINITY;
         acknowledged(w.ackedSeq);
         lastResend = now;
         lastResync = now;
@@ -374,7 +448,7 @@ public final class SyncClient {
         List<DocSubscription> subs = new ArrayList<>();
         for (String id : ids) {
             DocState d = docs.get(id);
-            subs.add(new DocSubscription(id, d.type, d.doc.encodeStateVector()));
+            subs.add(new DocSubscription(id, d.type, d.stateVector()));
             d.subscribed = true;
         }
         // One frame per batch of documents, within the server's per-message limit.
@@ -395,8 +469,8 @@ public final class SyncClient {
 
     private void remote(String docId, byte[] update) {
         DocState d = docs.get(docId);
-        if (d == null) {
-            return; // closed meanwhile
+        if (d == null || d.doc == null) {
+            return; // not open (any more): opening it re-syncs
         }
         boolean changed;
         try {
@@ -427,6 +501,30 @@ public final class SyncClient {
         if (drop > 0) {
             outbox.subList(0, drop).clear();
             store.acknowledged(ackedSeq);
+            releaseClosed();
+        }
+    }
+
+    /** Unsubscribes the documents that are not open and have nothing left in the outbox. */
+    private void releaseClosed() {
+        Set<String> waiting = new HashSet<>();
+        for (Update u : outbox) {
+            waiting.add(u.docId);
+        }
+        List<String> gone = new ArrayList<>();
+        Iterator<Map.Entry<String, DocState>> it = docs.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<String, DocState> e = it.next();
+            DocState d = e.getValue();
+            if (d.doc == null && !waiting.contains(e.getKey())) {
+                it.remove();
+                if (d.subscribed && ready) {
+                    gone.add(e.getKey());
+                }
+            }
+        }
+        for (int i = 0; i < gone.size(); i += limits.maxDocs) {
+            send(new Unsubscribe(new ArrayList<>(gone.subList(i, Math.min(gone.size(), i + limits.maxDocs)))));
         }
     }
 

@@ -2,6 +2,7 @@ package io.synckit.core.sync;
 
 import io.synckit.core.Replicated;
 import io.synckit.core.clock.WallClock;
+import io.synckit.core.codec.Texts;
 import io.synckit.core.protocol.Ack;
 import io.synckit.core.protocol.Broadcast;
 import io.synckit.core.protocol.DocSubscription;
@@ -36,6 +37,11 @@ import java.util.Set;
  * anything, so a bad update changes nothing), then appended to the {@link ServerStore}, and only when
  * that returned (durable) acknowledged and broadcast. Sequences a replica already sent are acknowledged
  * again and not applied; a gap (a lost frame) is ignored until the client sends again.
+ *
+ * <p>A storage failure (any exception from the {@link ServerStore}) is a fatal INTERNAL error for the
+ * connection concerned, never an acknowledgement: the client reconnects with backoff and sends again.
+ * A failed append also closes every other connection subscribed to that document, because the document
+ * leaves memory (it held the undurable update); they resubscribe, which reloads it from the store.
  */
 public final class SyncServer {
     /** One client connection, as the host sees it. */
@@ -187,14 +193,24 @@ public final class SyncServer {
                 fail(ErrorCode.UNAUTHENTICATED, "the token was refused (invalid or expired); get a new one and reconnect", "", 0);
                 return;
             }
+            double applied;
+            try {
+                applied = store.appliedSeq(h.replicaId);
+            } catch (RuntimeException e) {
+                fail(ErrorCode.INTERNAL, "storage failed; reconnect later", "", 0);
+                return;
+            }
             grant = g;
             replicaId = h.replicaId;
-            appliedSeq = store.appliedSeq(replicaId);
+            appliedSeq = applied;
             send(new Welcome(Protocol.VERSION, appliedSeq, options.heartbeatMillis, options.limits.maxFrameBytes));
         }
 
         private void subscribe(Subscribe s) {
             for (DocSubscription sub : s.docs) {
+                if (closed) {
+                    return; // a storage failure ended the connection
+                }
                 if (!grant.canRead(sub.docId)) {
                     send(new ErrorMessage(ErrorCode.FORBIDDEN, "no read access to " + sub.docId, sub.docId, 0, false));
                     continue;
@@ -204,14 +220,25 @@ public final class SyncServer {
                             + " documents open; close some first", sub.docId, 0, false));
                     continue;
                 }
-                Doc d;
-                try {
-                    d = doc(sub.docId, sub.type);
-                } catch (IllegalArgumentException e) {
-                    send(new ErrorMessage(ErrorCode.TYPE_MISMATCH, e.getMessage(), sub.docId, 0, false));
-                    continue;
-                } catch (RuntimeException e) {
-                    send(new ErrorMessage(ErrorCode.INTERNAL, "could not load " + sub.docId + "; try again later", sub.docId, 0, false));
+                Doc d = docs.get(sub.docId);
+                boolean loaded = d == null;
+                if (loaded) {
+                    ServerStore.StoredDoc stored;
+                    try {
+                        stored = store.load(sub.docId);
+                    } catch (RuntimeException e) {
+                        // Transient, unlike the refusals below: the client subscribes again when it reconnects.
+                        fail(ErrorCode.INTERNAL, "storage failed while loading " + sub.docId + "; reconnect later", sub.docId, 0);
+                        return;
+                    }
+                    d = load(sub.docId, sub.type, stored);
+                    if (d == null) {
+                        continue;
+                    }
+                }
+                if (d.type != sub.type) {
+                    send(new ErrorMessage(ErrorCode.TYPE_MISMATCH, sub.docId + " is a " + DocType.name(d.type) + " document, not "
+                            + DocType.name(sub.type), sub.docId, 0, false));
                     continue;
                 }
                 byte[] diff;
@@ -221,6 +248,9 @@ public final class SyncServer {
                     send(new ErrorMessage(ErrorCode.BAD_UPDATE, "bad state vector for " + sub.docId + ": " + e.getMessage(),
                             sub.docId, 0, false));
                     continue;
+                }
+                if (loaded) {
+                    docs.put(sub.docId, d); // only now: a refused subscription leaves nothing in memory
                 }
                 subscribed.add(sub.docId);
                 d.subscribers.add(this);
@@ -248,17 +278,21 @@ public final class SyncServer {
             try {
                 d.state.applyUpdate(u.data);
             } catch (RuntimeException e) {
-                refuse(u, ErrorCode.BAD_UPDATE, "update " + Math.round(u.seq) + " for " + u.docId + " was refused: " + e.getMessage());
+                refuse(u, ErrorCode.BAD_UPDATE, "update " + Texts.number(u.seq) + " for " + u.docId + " was refused: " + e.getMessage());
                 return;
             }
             try {
                 store.append(u.docId, d.type, u.data, replicaId, u.seq);
             } catch (RuntimeException e) {
                 // Applied in memory but not durable: forget the document (it reloads from the store), and
-                // drop the connection without acknowledging; the client sends the update again.
+                // drop the connection without acknowledging; the client sends the update again. The other
+                // subscribers go too: left subscribed to a document no longer in memory, their next updates
+                // would be refused as "not subscribed" and skipped for good.
                 docs.remove(u.docId);
-                for (Connection c : d.subscribers) {
-                    c.subscribed.remove(u.docId);
+                for (Connection c : new ArrayList<>(d.subscribers)) {
+                    if (c != this) {
+                        c.fail(ErrorCode.INTERNAL, "storage failed; reconnect later", u.docId, 0);
+                    }
                 }
                 fail(ErrorCode.INTERNAL, "storage failed; retry later", u.docId, u.seq);
                 return;
@@ -283,7 +317,12 @@ public final class SyncServer {
 
         /** A refused update is skipped for good (so later ones can proceed) and the client is told why. */
         private void refuse(Update u, int code, String message) {
-            store.skip(replicaId, u.seq);
+            try {
+                store.skip(replicaId, u.seq);
+            } catch (RuntimeException e) {
+                fail(ErrorCode.INTERNAL, "storage failed; retry later", u.docId, u.seq);
+                return;
+            }
             appliedSeq = u.seq;
             send(new ErrorMessage(code, message, u.docId, u.seq, false));
             send(new Ack(u.seq));
@@ -301,6 +340,35 @@ public final class SyncServer {
             }
         }
 
+        /**
+         * The document as stored (or new and empty when {@code stored} is null), not yet in {@link #docs}; null
+         * after telling the client why it cannot be had (an unknown type, a stored log that does not decode).
+         */
+        private Doc load(String id, int type, ServerStore.StoredDoc stored) {
+            int t = stored != null ? stored.type : type;
+            Replicated<?> state;
+            try {
+                state = DocTypes.create(t, 0, clock);
+            } catch (IllegalArgumentException e) {
+                send(new ErrorMessage(ErrorCode.TYPE_MISMATCH, e.getMessage(), id, 0, false));
+                return null;
+            }
+            if (stored != null) {
+                try {
+                    for (byte[] u : stored.log) {
+                        state.applyUpdate(u);
+                    }
+                } catch (RuntimeException e) {
+                    send(new ErrorMessage(ErrorCode.INTERNAL, "the stored log of " + id + " does not decode: " + e.getMessage(),
+                            id, 0, false));
+                    return null;
+                }
+            }
+            Doc d = new Doc(t, state);
+            d.logEntries = stored == null ? 0 : stored.log.size();
+            return d;
+        }
+
         private void fail(int code, String message, String docId, double seq) {
             send(new ErrorMessage(code, message, docId, seq, true));
             closed = true;
@@ -311,27 +379,5 @@ public final class SyncServer {
         private void send(Message m) {
             peer.send(FrameCodec.encode(m));
         }
-    }
-
-    /** The document in memory, loaded from the store or created empty; IllegalArgumentException on a type clash. */
-    private Doc doc(String id, int type) {
-        Doc d = docs.get(id);
-        if (d == null) {
-            ServerStore.StoredDoc stored = store.load(id);
-            int t = stored != null ? stored.type : type;
-            Replicated<?> state = DocTypes.create(t, 0, clock);
-            if (stored != null) {
-                for (byte[] u : stored.log) {
-                    state.applyUpdate(u); // a log that does not decode fails the subscribe with INTERNAL
-                }
-            }
-            d = new Doc(t, state);
-            d.logEntries = stored == null ? 0 : stored.log.size();
-            docs.put(id, d);
-        }
-        if (d.type != type) {
-            throw new IllegalArgumentException(id + " is a " + DocType.name(d.type) + " document, not " + DocType.name(type));
-        }
-        return d;
     }
 }

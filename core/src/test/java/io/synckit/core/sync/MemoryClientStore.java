@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * A {@link ClientStore} in memory, for core's tests. Writes are "durable" as soon as they return: a
- * simulated client crash drops the {@link SyncClient} and keeps this object.
+ * simulated client crash drops the {@link SyncClient} and keeps this object. Byte arrays are copied in
+ * and out, as IndexedDB's structured clone does.
  */
 public final class MemoryClientStore implements ClientStore {
     private double nextSeq = 1;
@@ -22,12 +23,20 @@ public final class MemoryClientStore implements ClientStore {
 
     @Override
     public List<Update> outbox() {
-        return new ArrayList<>(outbox);
+        List<Update> out = new ArrayList<>(outbox.size());
+        for (Update u : outbox) {
+            out.add(copy(u));
+        }
+        return out;
     }
 
     @Override
     public List<byte[]> docLog(String docId) {
-        return new ArrayList<>(logs.getOrDefault(docId, new ArrayList<>()));
+        List<byte[]> out = new ArrayList<>();
+        for (byte[] b : logs.getOrDefault(docId, new ArrayList<>())) {
+            out.add(b.clone());
+        }
+        return out;
     }
 
     @Override
@@ -35,14 +44,14 @@ public final class MemoryClientStore implements ClientStore {
         if (change.seq != nextSeq) {
             throw new IllegalStateException("sequence " + change.seq + " added, " + nextSeq + " expected");
         }
-        outbox.add(change);
-        logs.computeIfAbsent(change.docId, k -> new ArrayList<>()).add(change.data);
+        outbox.add(copy(change));
+        logs.computeIfAbsent(change.docId, k -> new ArrayList<>()).add(change.data.clone());
         nextSeq = change.seq + 1;
     }
 
     @Override
     public void addRemote(String docId, byte[] update) {
-        logs.computeIfAbsent(docId, k -> new ArrayList<>()).add(update);
+        logs.computeIfAbsent(docId, k -> new ArrayList<>()).add(update.clone());
     }
 
     @Override
@@ -50,10 +59,14 @@ public final class MemoryClientStore implements ClientStore {
         outbox.removeIf(u -> u.seq <= seq);
     }
 
+    private static Update copy(Update u) {
+        return new Update(u.seq, u.docId, u.data.clone());
+    }
+
     @Override
     public void compact(String docId, byte[] state) {
         List<byte[]> log = new ArrayList<>();
-        log.add(state);
+        log.add(state.clone());
         logs.put(docId, log);
     }
 }

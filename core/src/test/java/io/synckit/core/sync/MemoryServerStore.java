@@ -8,6 +8,7 @@ import java.util.Map;
 /**
  * A {@link ServerStore} in memory, for core's tests: a simulated server crash drops the
  * {@link SyncServer} and keeps this object. {@link #failWrites} makes writes throw (a storage outage).
+ * Byte arrays are copied in and out, as a database would.
  */
 public final class MemoryServerStore implements ServerStore {
     private final Map<String, Integer> types = new HashMap<>();
@@ -18,7 +19,7 @@ public final class MemoryServerStore implements ServerStore {
     @Override
     public StoredDoc load(String docId) {
         Integer type = types.get(docId);
-        return type == null ? null : new StoredDoc(type, new ArrayList<>(logs.get(docId)));
+        return type == null ? null : new StoredDoc(type, copies(logs.get(docId)));
     }
 
     @Override
@@ -31,7 +32,7 @@ public final class MemoryServerStore implements ServerStore {
             throw new IllegalArgumentException(docId + " is stored with type " + known + ", not " + type);
         }
         types.put(docId, type);
-        logs.computeIfAbsent(docId, k -> new ArrayList<>()).add(update);
+        logs.computeIfAbsent(docId, k -> new ArrayList<>()).add(update.clone());
         seqs.put(replicaId, Math.max(seq, seqs.getOrDefault(replicaId, 0.0)));
     }
 
@@ -52,9 +53,17 @@ public final class MemoryServerStore implements ServerStore {
     public void compact(String docId, byte[] state, int entries) {
         List<byte[]> log = logs.get(docId);
         List<byte[]> rest = new ArrayList<>();
-        rest.add(state);
+        rest.add(state.clone());
         rest.addAll(log.subList(entries, log.size()));
         logs.put(docId, rest);
+    }
+
+    private static List<byte[]> copies(List<byte[]> log) {
+        List<byte[]> out = new ArrayList<>(log.size());
+        for (byte[] b : log) {
+            out.add(b.clone());
+        }
+        return out;
     }
 
     /** Number of log entries of a document (0 when unknown). */
