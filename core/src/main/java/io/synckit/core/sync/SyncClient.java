@@ -129,7 +129,10 @@ public final class SyncClient {
     private double readyAt;
     private int attempt;
     private double retryAt = -1;
+    /** This connection's heartbeat: the option until Welcome, then Welcome's (infinite when it says 0: none). */
     private double heartbeat;
+    /** Online this long, a connection counts as good: its end starts the backoff over. */
+    private double healthyAfter;
     private double lastReceived;
     private double lastPing;
     private double lastResend;
@@ -311,7 +314,7 @@ public final class SyncClient {
     }
 
     private void closed(double now) {
-        if (ready && now - readyAt >= heartbeat) {
+        if (ready && now - readyAt >= healthyAfter) {
             attempt = 0; // the connection was good for a while: start the backoff over
         }
         connected = false;
@@ -402,6 +405,7 @@ public final class SyncClient {
 
     private void connect(double now) {
         retryAt = -1;
+        heartbeat = options.heartbeatMillis; // until this connection's Welcome says otherwise
         connecting = true;
         connectStarted = now;
         setStatus(STATUS_CONNECTING);
@@ -421,9 +425,10 @@ public final class SyncClient {
         // attempt is not reset here but when a connection ends after a heartbeat online (closed): a
         // server that welcomes and then fails at once (its storage is down) must not be retried
         // every second by every client.
-        if (w.heartbeatMillis > 0) {
-            heartbeat = w.heartbeatMillis;
-        }
+        // heartbeat_ms 0: the server wants no heartbeat (no Ping, and silence is no sign of a dead
+        // connection); a connection then counts as good after the configured heartbeat online.
+        heartbeat = w.heartbeatMillis > 0 ? w.heartbeatMillis : Double.POSITIVE_INFINITY;
+        healthyAfter = w.heartbeatMillis > 0 ? w.heartbeatMillis : options.heartbeatMillis;
         acknowledged(w.ackedSeq);
         lastResend = now;
         lastResync = now;
