@@ -62,6 +62,15 @@ public abstract class Replicated<U> {
         return encodeDiff(sinceStateVector);
     }
 
+    /**
+     * True while part of a merged update waits for updates it depends on (TextDoc keeps such items and
+     * deletions pending). {@link #encodeState} leaves pending parts out, so whoever replaces a log of
+     * updates by one state (compaction) must wait until this is false, or it loses them.
+     */
+    public boolean hasPending() {
+        return false;
+    }
+
     /** Merges an update; returns true when the visible value changed. */
     public final boolean applyUpdate(byte[] update) {
         Reader r = Envelope.open(update, typeKind | Envelope.UPDATE, typeName + ".applyUpdate");

@@ -31,9 +31,15 @@ public final class DocTypes {
         }
     }
 
+    /** Whether this build has a replicated type for {@code type}. */
+    public static boolean known(int type) {
+        return type >= DocType.LWW_DOC && type <= DocType.TEXT;
+    }
+
     /**
-     * The type of an encoded update or state, read from its {@link Envelope} header without decoding it;
-     * {@link DocType#UNSPECIFIED} when the bytes are not one this build knows.
+     * The type an encoded update says it is for (its {@link Envelope} kind), or {@link DocType#UNSPECIFIED}
+     * when the bytes are not an update of a known type. Only a hint for creating a document: applying the
+     * update checks everything.
      */
     public static int ofUpdate(byte[] update) {
         if (update == null || update.length < 2 || (update[0] & 0xFF) != Envelope.FORMAT_VERSION
@@ -41,16 +47,11 @@ public final class DocTypes {
             return DocType.UNSPECIFIED;
         }
         switch (update[1] & 0xF0) {
-            case Envelope.TYPE_LWW_DOC:
-                return DocType.LWW_DOC;
-            case Envelope.TYPE_COUNTER:
-                return DocType.COUNTER;
-            case Envelope.TYPE_OR_SET:
-                return DocType.OR_SET;
-            case Envelope.TYPE_TEXT:
-                return DocType.TEXT;
-            default:
-                return DocType.UNSPECIFIED;
+            case Envelope.TYPE_LWW_DOC: return DocType.LWW_DOC;
+            case Envelope.TYPE_COUNTER: return DocType.COUNTER;
+            case Envelope.TYPE_OR_SET: return DocType.OR_SET;
+            case Envelope.TYPE_TEXT: return DocType.TEXT;
+            default: return DocType.UNSPECIFIED;
         }
     }
 

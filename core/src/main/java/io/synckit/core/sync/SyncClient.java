@@ -21,12 +21,9 @@ import io.synckit.core.protocol.Update;
 import io.synckit.core.protocol.Welcome;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The client side of sync, sans I/O: it decides what to send and when; its host moves the bytes
@@ -37,17 +34,13 @@ import java.util.Set;
  * only when the server acknowledges it as durable; after a reconnect the server's Welcome says how far
  * it got and the rest is sent again. Apply nothing twice: updates are CRDT deltas (applying one again
  * changes nothing) and the server drops sequences it has already applied.
- *
- * <p>Sequences are per replica, across documents, and the server ignores a gap. So a document with
- * changes in the outbox stays subscribed until they are acknowledged, whether the application has it
- * open or not (closed since, or not opened since a restart): otherwise its changes would hold back every
- * later one. What arrives for such a document is not applied; opening it re-syncs it.
- *
- * <p>The engine treats a connection as closed as soon as it asks {@link Io#close} for it (a dead
- * connection can take long to report its close); the {@link #onClose} that follows is then ignored.
  */
 public final class SyncClient {
-    /** What the engine asks of its host's transport. Each call is a request; outcomes come back as events. */
+    /**
+     * What the engine asks of its host's transport. Each call is a request; outcomes come back as events.
+     * The engine has at most one connection at a time: it calls {@code connect()} again only after that
+     * connection was reported closed or it called {@code close()} itself.
+     */
     public interface Io {
         /** Open a connection; report {@link #onOpen} or {@link #onClose}. */
         void connect();
@@ -56,10 +49,10 @@ public final class SyncClient {
         void send(byte[] frame);
 
         /**
-         * Close the connection (or give up the one being opened); {@link #onClose} follows. The engine
-         * treats the connection as closed at once where it cannot wait (a dead connection), and ignores a
-         * report that comes after; a host should not report it after the engine's next {@link #connect},
-         * where it would be taken for that attempt's failure.
+         * Close the connection, or give up the connect in progress. The engine is done with it at once:
+         * report nothing more from it (no {@code onFrame}, {@code onOpen} or {@code onClose}; a browser host
+         * detaches the socket's handlers before closing it). A late event could otherwise be taken for one
+         * of the next connection, which may already be under way: closing a dead socket can take a minute.
          */
         void close();
     }
@@ -101,25 +94,15 @@ public final class SyncClient {
 
     private static final class DocState {
         final int type;
-        /**
-         * The application's document; null for one that is not open but still has changes in the outbox
-         * (see the class comment), which is subscribed with {@link #closedStateVector}.
-         */
         final Replicated<?> doc;
-        final byte[] closedStateVector;
         /** State vector that every change here up to now is covered by (sent to the outbox or received). */
         byte[] flushed;
         boolean subscribed;
         int logEntries;
 
-        DocState(int type, Replicated<?> doc, byte[] closedStateVector) {
+        DocState(int type, Replicated<?> doc) {
             this.type = type;
             this.doc = doc;
-            this.closedStateVector = closedStateVector;
-        }
-
-        byte[] stateVector() {
-            return doc != null ? doc.encodeStateVector() : closedStateVector;
         }
     }
 
@@ -139,11 +122,17 @@ public final class SyncClient {
 
     private int status = STATUS_OFFLINE;
     private boolean started;
+    private boolean connecting; // connect() asked, neither onOpen nor onClose yet
     private boolean connected; // transport open (Hello sent)
     private boolean ready; // Welcome received
+    private double connectStarted;
+    private double readyAt;
     private int attempt;
     private double retryAt = -1;
+    /** This connection's heartbeat: the option until Welcome, then Welcome's (infinite when it says 0: none). */
     private double heartbeat;
+    /** Online this long, a connection counts as good: its end starts the backoff over. */
+    private double healthyAfter;
     private double lastReceived;
     private double lastPing;
     private double lastResend;
@@ -162,26 +151,8 @@ public final class SyncClient {
         this.heartbeat = this.options.heartbeatMillis;
         this.nextSeq = store.nextSeq();
         this.outbox = new ArrayList<>(store.outbox());
-        // The store dropped everything acknowledged: what precedes the outbox was.
+        // Everything before the first unacknowledged change was acknowledged (Hello.resume_seq).
         this.ackedSeq = outbox.isEmpty() ? nextSeq - 1 : outbox.get(0).seq - 1;
-        for (Update u : outbox) {
-            if (!docs.containsKey(u.docId)) {
-                int type = DocTypes.ofUpdate(u.data);
-                docs.put(u.docId, new DocState(type, null, emptyStateVector(type)));
-            }
-        }
-    }
-
-    /**
-     * The state vector of an empty document of {@code type}; empty bytes for a type this build does not
-     * know (the server refuses that subscription, and then the update, so the outbox moves on).
-     */
-    private byte[] emptyStateVector(int type) {
-        try {
-            return DocTypes.create(type, replicaId, () -> 0).encodeStateVector(); // the clock is never read
-        } catch (IllegalArgumentException e) {
-            return new byte[0];
-        }
     }
 
     public int status() {
@@ -204,12 +175,10 @@ public final class SyncClient {
      * online. The caller reports each local change with {@link #localChange}.
      */
     public void open(String docId, Replicated<?> doc) {
-        DocState old = docs.get(docId);
-        if (old != null && old.doc != null) {
+        if (docs.containsKey(docId)) {
             throw new IllegalStateException("document " + docId + " is already open; close it first");
         }
-        DocState d = new DocState(DocTypes.of(doc), doc, null);
-        d.subscribed = old != null && old.subscribed;
+        DocState d = new DocState(DocTypes.of(doc), doc);
         List<byte[]> log = store.docLog(docId);
         for (byte[] u : log) {
             doc.applyUpdate(u);
@@ -220,29 +189,12 @@ public final class SyncClient {
         docs.put(docId, d);
         if (ready) {
             subscribe(Collections.singletonList(docId));
-            resendOutbox(docId);
         }
     }
 
-    /**
-     * Stops syncing {@code docId}. When it still has unacknowledged changes, it stays subscribed (without
-     * the application's object) until they are acknowledged.
-     */
     public void close(String docId) {
-        DocState d = docs.get(docId);
-        if (d == null || d.doc == null) {
-            return;
-        }
-        for (Update u : outbox) {
-            if (u.docId.equals(docId)) {
-                DocState closed = new DocState(d.type, null, d.doc.encodeStateVector());
-                closed.subscribed = d.subscribed;
-                docs.put(docId, closed);
-                return;
-            }
-        }
-        docs.remove(docId);
-        if (d.subscribed && ready) {
+        DocState d = docs.remove(docId);
+        if (d != null && d.subscribed && ready) {
             send(new Unsubscribe(Collections.singletonList(docId)));
         }
     }
@@ -261,7 +213,7 @@ public final class SyncClient {
         nextSeq++;
         outbox.add(u);
         d.logEntries++;
-        if (ready && d.subscribed) {
+        if (ready) {
             send(u);
         }
         maybeCompact(docId, d);
@@ -269,7 +221,7 @@ public final class SyncClient {
 
     private DocState open(String docId) {
         DocState d = docs.get(docId);
-        if (d == null || d.doc == null) {
+        if (d == null) {
             throw new IllegalStateException("document " + docId + " is not open; call open() first");
         }
         return d;
@@ -281,10 +233,7 @@ public final class SyncClient {
     public void start(double now) {
         started = true;
         attempt = 0;
-        if (status == STATUS_STOPPED) {
-            setStatus(STATUS_OFFLINE); // so the close of a stopped connection still to come schedules a reconnect
-        }
-        if (!connected) {
+        if (!connected && !connecting) {
             connect(now);
         }
     }
@@ -298,19 +247,20 @@ public final class SyncClient {
     public void stop() {
         started = false;
         retryAt = -1;
-        if (connected || status == STATUS_CONNECTING) {
-            io.close(); // a connection being opened is given up too
+        if (connected || connecting) {
+            drop(0); // not started: no retry, so the time is not used
+        } else if (status != STATUS_STOPPED) {
+            setStatus(STATUS_OFFLINE);
         }
     }
 
     public void onOpen(double now) {
-        if (!started || status == STATUS_STOPPED) {
-            io.close(); // stopped while it was being opened
-            return;
+        if (!connecting) {
+            return; // not asked for, or given up (the host should not report it)
         }
+        connecting = false;
         connected = true;
         ready = false;
-        heartbeat = options.heartbeatMillis; // until this connection's Welcome says otherwise
         lastReceived = now;
         send(new Hello(Protocol.VERSION, replicaId, token, ackedSeq, options.clientName));
     }
@@ -325,7 +275,7 @@ public final class SyncClient {
             m = FrameCodec.decode(frame, limits);
         } catch (ProtocolException e) {
             listener.error(e.code, "bad frame from the server: " + e.getMessage(), "");
-            io.close();
+            drop(now);
             return;
         }
         if (m instanceof Welcome) {
@@ -339,19 +289,36 @@ public final class SyncClient {
         } else if (m instanceof Ack) {
             acknowledged(((Ack) m).seq);
         } else if (m instanceof ErrorMessage) {
-            error((ErrorMessage) m);
+            error((ErrorMessage) m, now);
         } else if (m instanceof Ping) {
             send(new Pong(((Ping) m).nonce));
         }
         // Pong: lastReceived is all it is for. Anything else is not for a client: ignored.
     }
 
+    /**
+     * The transport reports the connection (or the connect in progress) closed. Not called for a
+     * connection the engine closed itself (see {@link Io#close}); a late one is ignored.
+     */
     public void onClose(double now) {
-        if (!connected && status != STATUS_CONNECTING) {
-            return; // the engine gave this connection up already (dead, or an error), or a repeated report
+        if (!connected && !connecting) {
+            return;
         }
-        boolean was = connected;
+        closed(now);
+    }
+
+    /** The engine ends the connection (or gives up connecting) itself. */
+    private void drop(double now) {
+        io.close();
+        closed(now);
+    }
+
+    private void closed(double now) {
+        if (ready && now - readyAt >= healthyAfter) {
+            attempt = 0; // the connection was good for a while: start the backoff over
+        }
         connected = false;
+        connecting = false;
         ready = false;
         for (DocState d : docs.values()) {
             d.subscribed = false;
@@ -364,48 +331,60 @@ public final class SyncClient {
             attempt++;
             retryAt = now + delay * (0.5 + 0.5 * random.next()); // equal jitter: spread, never immediate
         }
-        if (was || status != STATUS_OFFLINE) {
-            setStatus(STATUS_OFFLINE);
-        }
+        setStatus(STATUS_OFFLINE);
     }
 
-    /** Runs the timers: reconnect, heartbeat, dead-connection detection, resend, periodic re-sync. */
+    /**
+     * Runs the timers: connect timeout, reconnect, heartbeat, dead-connection detection (which also
+     * bounds the wait for Welcome), resend, periodic re-sync. Each deadline is computed by the same
+     * expression as in {@link #nextWakeAt}: a host calls tick with exactly that time, and
+     * {@code now - last >= interval} can be false there by a rounding error, which made the host spin.
+     */
     public void tick(double now) {
+        if (connecting) {
+            if (now >= connectStarted + deadAfter()) {
+                drop(now); // the transport never answered
+            }
+            return;
+        }
         if (!connected) {
             if (started && status != STATUS_STOPPED && retryAt >= 0 && now >= retryAt) {
                 connect(now);
             }
             return;
         }
-        double silent = now - lastReceived;
-        if (silent >= heartbeat * options.deadAfterHeartbeats) {
-            io.close(); // dead: nothing heard, not even a Pong
-            onClose(now); // now, not when the transport gets round to it; its own report is then ignored
+        if (now >= lastReceived + deadAfter()) {
+            drop(now); // dead: nothing heard, not even a Pong (or no Welcome in time)
             return;
         }
-        if (silent >= heartbeat && now - lastPing >= heartbeat) {
+        if (!ready) {
+            return; // nothing but Hello until Welcome arrives (the spec's rule; a Ping could overtake Hello)
+        }
+        if (now >= pingAt()) {
             lastPing = now;
             send(new Ping(++pingNonce));
         }
-        if (ready) {
-            if (!outbox.isEmpty() && now - lastResend >= options.resendMillis) {
-                lastResend = now;
-                resendOutbox(null);
-            }
-            if (now - lastResync >= options.resyncMillis) {
-                lastResync = now;
-                subscribe(new ArrayList<>(docs.keySet()));
-            }
+        if (!outbox.isEmpty() && now >= lastResend + options.resendMillis) {
+            lastResend = now;
+            resendOutbox();
+        }
+        if (now >= lastResync + options.resyncMillis) {
+            lastResync = now;
+            subscribe(new ArrayList<>(docs.keySet()));
         }
     }
 
     /** When {@link #tick} next has something to do. */
     public double nextWakeAt() {
+        if (connecting) {
+            return connectStarted + deadAfter();
+        }
         if (!connected) {
             return started && status != STATUS_STOPPED && retryAt >= 0 ? retryAt : Double.POSITIVE_INFINITY;
         }
-        double at = Math.min(lastReceived + heartbeat * options.deadAfterHeartbeats, Math.max(lastReceived + heartbeat, lastPing + heartbeat));
+        double at = lastReceived + deadAfter();
         if (ready) {
+            at = Math.min(at, pingAt());
             if (!outbox.isEmpty()) {
                 at = Math.min(at, lastResend + options.resendMillis);
             }
@@ -414,9 +393,21 @@ public final class SyncClient {
         return at;
     }
 
+    /** Silence after which the connection counts as dead. */
+    private double deadAfter() {
+        return heartbeat * options.deadAfterHeartbeats;
+    }
+
+    /** Ping after a heartbeat of silence, and at most once per heartbeat. */
+    private double pingAt() {
+        return Math.max(lastReceived + heartbeat, lastPing + heartbeat);
+    }
+
     private void connect(double now) {
         retryAt = -1;
-        lastReceived = now;
+        heartbeat = options.heartbeatMillis; // until this connection's Welcome says otherwise
+        connecting = true;
+        connectStarted = now;
         setStatus(STATUS_CONNECTING);
         io.connect();
     }
@@ -426,18 +417,23 @@ public final class SyncClient {
     private void welcome(Welcome w, double now) {
         if (w.protocolVersion != Protocol.VERSION) {
             stopWith(ErrorCode.UNSUPPORTED_VERSION, "the server speaks protocol version " + w.protocolVersion
-                    + ", this client " + Protocol.VERSION + "; update the client or the server");
+                    + ", this client " + Protocol.VERSION + "; update the client or the server", now);
             return;
         }
         ready = true;
-        attempt = 0;
-        // 0: the server wants no heartbeat (no Pings, and silence is no sign of a dead connection)
+        readyAt = now;
+        // attempt is not reset here but when a connection ends after a heartbeat online (closed): a
+        // server that welcomes and then fails at once (its storage is down) must not be retried
+        // every second by every client.
+        // heartbeat_ms 0: the server wants no heartbeat (no Ping, and silence is no sign of a dead
+        // connection); a connection then counts as good after the configured heartbeat online.
         heartbeat = w.heartbeatMillis > 0 ? w.heartbeatMillis : Double.POSITIVE_INFINITY;
+        healthyAfter = w.heartbeatMillis > 0 ? w.heartbeatMillis : options.heartbeatMillis;
         acknowledged(w.ackedSeq);
         lastResend = now;
         lastResync = now;
         subscribe(new ArrayList<>(docs.keySet()));
-        resendOutbox(null);
+        resendOutbox();
         setStatus(STATUS_ONLINE);
     }
 
@@ -448,7 +444,7 @@ public final class SyncClient {
         List<DocSubscription> subs = new ArrayList<>();
         for (String id : ids) {
             DocState d = docs.get(id);
-            subs.add(new DocSubscription(id, d.type, d.stateVector()));
+            subs.add(new DocSubscription(id, d.type, d.doc.encodeStateVector()));
             d.subscribed = true;
         }
         // One frame per batch of documents, within the server's per-message limit.
@@ -457,20 +453,21 @@ public final class SyncClient {
         }
     }
 
-    /** Sends the unacknowledged changes again, in order (all, or one document's). */
-    private void resendOutbox(String onlyDoc) {
+    /**
+     * Sends every unacknowledged change again, in order, whether or not its document is open: the
+     * server applies an update without a subscription, and takes sequences only in order, so one
+     * entry held back (its document not reopened after a restart) would block all later ones.
+     */
+    private void resendOutbox() {
         for (Update u : outbox) {
-            DocState d = docs.get(u.docId);
-            if (d != null && d.subscribed && (onlyDoc == null || onlyDoc.equals(u.docId))) {
-                send(u);
-            }
+            send(u);
         }
     }
 
     private void remote(String docId, byte[] update) {
         DocState d = docs.get(docId);
-        if (d == null || d.doc == null) {
-            return; // not open (any more): opening it re-syncs
+        if (d == null) {
+            return; // closed meanwhile
         }
         boolean changed;
         try {
@@ -501,55 +498,36 @@ public final class SyncClient {
         if (drop > 0) {
             outbox.subList(0, drop).clear();
             store.acknowledged(ackedSeq);
-            releaseClosed();
         }
     }
 
-    /** Unsubscribes the documents that are not open and have nothing left in the outbox. */
-    private void releaseClosed() {
-        Set<String> waiting = new HashSet<>();
-        for (Update u : outbox) {
-            waiting.add(u.docId);
-        }
-        List<String> gone = new ArrayList<>();
-        Iterator<Map.Entry<String, DocState>> it = docs.entrySet().iterator();
-        while (it.hasNext()) {
-            Map.Entry<String, DocState> e = it.next();
-            DocState d = e.getValue();
-            if (d.doc == null && !waiting.contains(e.getKey())) {
-                it.remove();
-                if (d.subscribed && ready) {
-                    gone.add(e.getKey());
-                }
-            }
-        }
-        for (int i = 0; i < gone.size(); i += limits.maxDocs) {
-            send(new Unsubscribe(new ArrayList<>(gone.subList(i, Math.min(gone.size(), i + limits.maxDocs)))));
-        }
-    }
-
-    private void error(ErrorMessage e) {
+    private void error(ErrorMessage e, double now) {
         if (e.code == ErrorCode.UNAUTHENTICATED || e.code == ErrorCode.UNSUPPORTED_VERSION) {
-            stopWith(e.code, e.message);
+            stopWith(e.code, e.message, now);
             return;
         }
         listener.error(e.code, e.message, e.docId);
         if (e.fatal) {
-            io.close();
+            drop(now); // the server closes too; reconnect with backoff
         }
     }
 
-    private void stopWith(int code, String message) {
+    private void stopWith(int code, String message, double now) {
         setStatus(STATUS_STOPPED);
         listener.error(code, message, "");
         retryAt = -1;
-        if (connected) {
-            io.close();
+        if (connected || connecting) {
+            drop(now);
         }
     }
 
+    /**
+     * Replaces the document's log by its state; not while updates in it are pending (encodeState leaves
+     * them out: the log would lose them, and a restarted client whose own characters then wait for
+     * them would reuse their ids for new ones, diverging for good).
+     */
     private void maybeCompact(String docId, DocState d) {
-        if (d.logEntries >= options.compactAfter) {
+        if (d.logEntries >= options.compactAfter && !d.doc.hasPending()) {
             store.compact(docId, d.doc.encodeState());
             d.logEntries = 1;
         }

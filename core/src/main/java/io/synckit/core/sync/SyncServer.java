@@ -25,7 +25,6 @@ import io.synckit.core.protocol.Welcome;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -36,12 +35,9 @@ import java.util.Set;
  * <p>An Update is applied to the in-memory document first (which decodes all of it before changing
  * anything, so a bad update changes nothing), then appended to the {@link ServerStore}, and only when
  * that returned (durable) acknowledged and broadcast. Sequences a replica already sent are acknowledged
- * again and not applied; a gap (a lost frame) is ignored until the client sends again.
- *
- * <p>A storage failure (any exception from the {@link ServerStore}) is a fatal INTERNAL error for the
- * connection concerned, never an acknowledgement: the client reconnects with backoff and sends again.
- * A failed append also closes every other connection subscribed to that document, because the document
- * leaves memory (it held the undurable update); they resubscribe, which reloads it from the store.
+ * again and not applied; a gap (a lost frame) is ignored until the client sends again. A storage
+ * failure is never acknowledged and never turns into a refusal: the client keeps the change and sends
+ * it again.
  */
 public final class SyncServer {
     /** One client connection, as the host sees it. */
@@ -92,16 +88,38 @@ public final class SyncServer {
     private final Options options;
     private final WallClock clock;
     private final Map<String, Doc> docs = new HashMap<>();
+    /**
+     * Per replica with a connection open (by its id as text: no boxed Double in core), one sequence
+     * state shared by all its connections.
+     */
+    private final Map<String, Replica> replicas = new HashMap<>();
 
     private static final class Doc {
         final int type;
-        final Replicated<?> state;
+        /**
+         * The document in memory, equal to what the store holds; null after a failed append (the update
+         * was applied in memory but is not durable), until it is loaded from the store again.
+         */
+        Replicated<?> state;
         final Set<Connection> subscribers = new LinkedHashSet<>();
         int logEntries;
 
-        Doc(int type, Replicated<?> state) {
+        Doc(int type) {
             this.type = type;
-            this.state = state;
+        }
+    }
+
+    /**
+     * A replica's highest handled sequence, shared by its connections: after a reconnect the old
+     * connection may still deliver frames sent before it died, and a per-connection copy read at Hello
+     * would apply (and store) such an update a second time.
+     */
+    private static final class Replica {
+        double appliedSeq;
+        int connections;
+
+        Replica(double appliedSeq) {
+            this.appliedSeq = appliedSeq;
         }
     }
 
@@ -128,7 +146,7 @@ public final class SyncServer {
         private final Peer peer;
         private Grant grant;
         private double replicaId = -1;
-        private double appliedSeq;
+        private Replica replica;
         private final Set<String> subscribed = new LinkedHashSet<>();
         private boolean closed;
 
@@ -154,7 +172,8 @@ public final class SyncServer {
             if (m instanceof Hello) {
                 hello((Hello) m);
             } else if (grant == null) {
-                fail(ErrorCode.UNAUTHENTICATED, "send Hello first", "", 0);
+                // A protocol violation, not a credential problem: UNAUTHENTICATED would stop the client for good.
+                fail(ErrorCode.MALFORMED_FRAME, "send Hello first, and nothing else until Welcome", "", 0);
             } else if (m instanceof Subscribe) {
                 subscribe((Subscribe) m);
             } else if (m instanceof Update) {
@@ -170,12 +189,16 @@ public final class SyncServer {
             }
         }
 
-        /** The connection ended (closed by either side, or dropped). */
+        /** The connection ended (closed by either side, or dropped). Calling it again does nothing. */
         public void onClose() {
             closed = true;
             for (String id : new ArrayList<>(subscribed)) {
                 unsubscribe(id);
             }
+            if (replica != null && --replica.connections == 0) {
+                replicas.remove(Texts.number(replicaId));
+            }
+            replica = null;
         }
 
         private void hello(Hello h) {
@@ -193,24 +216,26 @@ public final class SyncServer {
                 fail(ErrorCode.UNAUTHENTICATED, "the token was refused (invalid or expired); get a new one and reconnect", "", 0);
                 return;
             }
-            double applied;
-            try {
-                applied = store.appliedSeq(h.replicaId);
-            } catch (RuntimeException e) {
-                fail(ErrorCode.INTERNAL, "storage failed; reconnect later", "", 0);
-                return;
+            String key = Texts.number(h.replicaId);
+            Replica r = replicas.get(key);
+            if (r == null) {
+                try {
+                    r = new Replica(store.appliedSeq(h.replicaId));
+                } catch (RuntimeException e) {
+                    fail(ErrorCode.INTERNAL, "storage unavailable; reconnect later", "", 0);
+                    return;
+                }
+                replicas.put(key, r);
             }
+            r.connections++;
+            replica = r;
             grant = g;
             replicaId = h.replicaId;
-            appliedSeq = applied;
-            send(new Welcome(Protocol.VERSION, appliedSeq, options.heartbeatMillis, options.limits.maxFrameBytes));
+            send(new Welcome(Protocol.VERSION, r.appliedSeq, options.heartbeatMillis, options.limits.maxFrameBytes));
         }
 
         private void subscribe(Subscribe s) {
             for (DocSubscription sub : s.docs) {
-                if (closed) {
-                    return; // a storage failure ended the connection
-                }
                 if (!grant.canRead(sub.docId)) {
                     send(new ErrorMessage(ErrorCode.FORBIDDEN, "no read access to " + sub.docId, sub.docId, 0, false));
                     continue;
@@ -220,37 +245,30 @@ public final class SyncServer {
                             + " documents open; close some first", sub.docId, 0, false));
                     continue;
                 }
-                Doc d = docs.get(sub.docId);
-                boolean loaded = d == null;
-                if (loaded) {
-                    ServerStore.StoredDoc stored;
-                    try {
-                        stored = store.load(sub.docId);
-                    } catch (RuntimeException e) {
-                        // Transient, unlike the refusals below: the client subscribes again when it reconnects.
-                        fail(ErrorCode.INTERNAL, "storage failed while loading " + sub.docId + "; reconnect later", sub.docId, 0);
-                        return;
-                    }
-                    d = load(sub.docId, sub.type, stored);
-                    if (d == null) {
-                        continue;
-                    }
+                Doc d;
+                try {
+                    d = doc(sub.docId, sub.type);
+                } catch (RuntimeException e) {
+                    send(new ErrorMessage(ErrorCode.INTERNAL, "could not load " + sub.docId + "; try again later", sub.docId, 0, false));
+                    continue;
                 }
-                if (d.type != sub.type) {
-                    send(new ErrorMessage(ErrorCode.TYPE_MISMATCH, sub.docId + " is a " + DocType.name(d.type) + " document, not "
-                            + DocType.name(sub.type), sub.docId, 0, false));
+                if (d == null || d.type != sub.type) {
+                    send(new ErrorMessage(ErrorCode.TYPE_MISMATCH, d == null
+                            ? "unknown document type " + DocType.name(sub.type) + " for " + sub.docId
+                            : sub.docId + " is a " + DocType.name(d.type) + " document, not " + DocType.name(sub.type),
+                            sub.docId, 0, false));
+                    evictIfUnused(sub.docId, d);
                     continue;
                 }
                 byte[] diff;
                 try {
-                    diff = d.state.encodeDiff(sub.stateVector);
+                    // Empty: the client has nothing (the spec's rule; encodeDiff wants an encoded vector).
+                    diff = sub.stateVector.length == 0 ? d.state.encodeState() : d.state.encodeDiff(sub.stateVector);
                 } catch (RuntimeException e) {
                     send(new ErrorMessage(ErrorCode.BAD_UPDATE, "bad state vector for " + sub.docId + ": " + e.getMessage(),
                             sub.docId, 0, false));
+                    evictIfUnused(sub.docId, d);
                     continue;
-                }
-                if (loaded) {
-                    docs.put(sub.docId, d); // only now: a refused subscription leaves nothing in memory
                 }
                 subscribed.add(sub.docId);
                 d.subscribers.add(this);
@@ -258,46 +276,53 @@ public final class SyncServer {
             }
         }
 
+        /**
+         * Applies an update (the connection need not be subscribed to the document: its Subscribe may have
+         * failed for a passing reason, and refusing would lose the change for good). Acknowledged only
+         * once durable; nothing is acknowledged when the storage fails (the client sends it again).
+         */
         private void update(Update u) {
-            if (u.seq <= appliedSeq) {
-                send(new Ack(appliedSeq)); // sent again after a lost Ack: already applied
+            if (u.seq <= replica.appliedSeq) {
+                send(new Ack(replica.appliedSeq)); // sent again after a lost Ack: already applied
                 return;
             }
-            if (u.seq > appliedSeq + 1) {
+            if (u.seq > replica.appliedSeq + 1) {
                 return; // an earlier one was lost: wait for the client to send again, in order
-            }
-            Doc d = subscribed.contains(u.docId) ? docs.get(u.docId) : null;
-            if (d == null) {
-                refuse(u, ErrorCode.BAD_UPDATE, "subscribe to " + u.docId + " before sending updates to it");
-                return;
             }
             if (!grant.canWrite(u.docId)) {
                 refuse(u, ErrorCode.FORBIDDEN, "no write access to " + u.docId);
                 return;
             }
+            Doc d;
+            try {
+                d = doc(u.docId, DocTypes.ofUpdate(u.data));
+            } catch (RuntimeException e) {
+                fail(ErrorCode.INTERNAL, "could not load " + u.docId + "; retry later", u.docId, u.seq);
+                return;
+            }
+            if (d == null) {
+                refuse(u, ErrorCode.BAD_UPDATE, "update " + Texts.number(u.seq) + " for " + u.docId + " is not an update of a known type");
+                return;
+            }
             try {
                 d.state.applyUpdate(u.data);
             } catch (RuntimeException e) {
+                evictIfUnused(u.docId, d);
                 refuse(u, ErrorCode.BAD_UPDATE, "update " + Texts.number(u.seq) + " for " + u.docId + " was refused: " + e.getMessage());
                 return;
             }
             try {
                 store.append(u.docId, d.type, u.data, replicaId, u.seq);
             } catch (RuntimeException e) {
-                // Applied in memory but not durable: forget the document (it reloads from the store), and
-                // drop the connection without acknowledging; the client sends the update again. The other
-                // subscribers go too: left subscribed to a document no longer in memory, their next updates
-                // would be refused as "not subscribed" and skipped for good.
-                docs.remove(u.docId);
-                for (Connection c : new ArrayList<>(d.subscribers)) {
-                    if (c != this) {
-                        c.fail(ErrorCode.INTERNAL, "storage failed; reconnect later", u.docId, 0);
-                    }
-                }
+                // Applied in memory but not durable: drop the state (reloaded from the store when next
+                // needed, so nobody is sent a change the store does not hold; subscribers stay subscribed),
+                // and drop the connection without acknowledging; the client sends the update again.
+                d.state = null;
+                evictIfUnused(u.docId, d);
                 fail(ErrorCode.INTERNAL, "storage failed; retry later", u.docId, u.seq);
                 return;
             }
-            appliedSeq = u.seq;
+            replica.appliedSeq = u.seq;
             send(new Ack(u.seq));
             byte[] frame = FrameCodec.encode(new Broadcast(u.docId, u.data));
             for (Connection c : d.subscribers) {
@@ -305,7 +330,7 @@ public final class SyncServer {
                     c.peer.send(frame);
                 }
             }
-            if (++d.logEntries >= options.compactAfter) {
+            if (++d.logEntries >= options.compactAfter && !d.state.hasPending()) { // see Replicated.hasPending
                 try {
                     store.compact(u.docId, d.state.encodeState(), d.logEntries);
                     d.logEntries = 1;
@@ -313,9 +338,13 @@ public final class SyncServer {
                     // Compaction is an optimisation: the log is still complete.
                 }
             }
+            evictIfUnused(u.docId, d);
         }
 
-        /** A refused update is skipped for good (so later ones can proceed) and the client is told why. */
+        /**
+         * A refused update is skipped for good (so later ones can proceed) and the client is told why.
+         * When even that cannot be stored, nothing is acknowledged and the client sends it again later.
+         */
         private void refuse(Update u, int code, String message) {
             try {
                 store.skip(replicaId, u.seq);
@@ -323,7 +352,7 @@ public final class SyncServer {
                 fail(ErrorCode.INTERNAL, "storage failed; retry later", u.docId, u.seq);
                 return;
             }
-            appliedSeq = u.seq;
+            replica.appliedSeq = u.seq;
             send(new ErrorMessage(code, message, u.docId, u.seq, false));
             send(new Ack(u.seq));
         }
@@ -333,51 +362,56 @@ public final class SyncServer {
                 Doc d = docs.get(id);
                 if (d != null) {
                     d.subscribers.remove(this);
-                    if (d.subscribers.isEmpty()) {
-                        docs.remove(id); // reloaded from the store when next needed
-                    }
+                    evictIfUnused(id, d);
                 }
             }
-        }
-
-        /**
-         * The document as stored (or new and empty when {@code stored} is null), not yet in {@link #docs}; null
-         * after telling the client why it cannot be had (an unknown type, a stored log that does not decode).
-         */
-        private Doc load(String id, int type, ServerStore.StoredDoc stored) {
-            int t = stored != null ? stored.type : type;
-            Replicated<?> state;
-            try {
-                state = DocTypes.create(t, 0, clock);
-            } catch (IllegalArgumentException e) {
-                send(new ErrorMessage(ErrorCode.TYPE_MISMATCH, e.getMessage(), id, 0, false));
-                return null;
-            }
-            if (stored != null) {
-                try {
-                    for (byte[] u : stored.log) {
-                        state.applyUpdate(u);
-                    }
-                } catch (RuntimeException e) {
-                    send(new ErrorMessage(ErrorCode.INTERNAL, "the stored log of " + id + " does not decode: " + e.getMessage(),
-                            id, 0, false));
-                    return null;
-                }
-            }
-            Doc d = new Doc(t, state);
-            d.logEntries = stored == null ? 0 : stored.log.size();
-            return d;
         }
 
         private void fail(int code, String message, String docId, double seq) {
             send(new ErrorMessage(code, message, docId, seq, true));
-            closed = true;
             onClose();
             peer.close();
         }
 
         private void send(Message m) {
             peer.send(FrameCodec.encode(m));
+        }
+    }
+
+    /**
+     * The document with its state in memory: as held, else loaded from the store, else created empty
+     * with {@code typeIfNew}. Null when it would have to be created with a type this build does not
+     * know. Throws what the store throws, and DecodeException for a stored log that does not decode.
+     */
+    private Doc doc(String id, int typeIfNew) {
+        Doc d = docs.get(id);
+        if (d != null && d.state != null) {
+            return d;
+        }
+        ServerStore.StoredDoc stored = store.load(id);
+        int type = stored != null ? stored.type : d != null ? d.type : typeIfNew;
+        if (!DocTypes.known(type)) {
+            return null;
+        }
+        Replicated<?> state = DocTypes.create(type, 0, clock);
+        if (stored != null) {
+            for (byte[] u : stored.log) {
+                state.applyUpdate(u);
+            }
+        }
+        if (d == null) {
+            d = new Doc(type);
+            docs.put(id, d);
+        }
+        d.state = state;
+        d.logEntries = stored == null ? 0 : stored.log.size();
+        return d;
+    }
+
+    /** Forgets a document nobody is subscribed to (it is reloaded from the store when next needed). */
+    private void evictIfUnused(String id, Doc d) {
+        if (d != null && d.subscribers.isEmpty() && docs.get(id) == d) {
+            docs.remove(id);
         }
     }
 }

@@ -968,6 +968,11 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
         return revisionProbe != before;
     }
 
+    @Override
+    public boolean hasPending() {
+        return !pendingItems.isEmpty() || !pendingDeletes.isEmpty();
+    }
+
     /** Counts integrations and deletions during a merge, to report whether anything changed. */
     private int revisionProbe;
 

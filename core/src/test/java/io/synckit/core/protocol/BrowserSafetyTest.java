@@ -41,6 +41,23 @@ class BrowserSafetyTest {
         assertEquals(List.of(), problems);
     }
 
+    /** The sync engine runs in the browser too (SyncClient; SyncServer shares its code and types). */
+    @Test
+    void syncClassesUseNothingTeaVmHandlesBadly() throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(Paths.get("target/classes/io/synckit/core/sync"))) {
+            files = s.filter(p -> p.toString().endsWith(".class")).sorted().toList();
+        }
+        assertTrue(files.size() >= 5, "expected the sync classes");
+        List<String> problems = new ArrayList<>();
+        for (Path f : files) {
+            for (String p : problems(Files.readAllBytes(f))) {
+                problems.add(f.getFileName() + ": " + p);
+            }
+        }
+        assertEquals(List.of(), problems);
+    }
+
     /** What is wrong with one class file. */
     static List<String> problems(byte[] classFile) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(classFile));

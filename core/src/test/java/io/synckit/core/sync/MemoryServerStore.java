@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * A {@link ServerStore} in memory, for core's tests: a simulated server crash drops the
- * {@link SyncServer} and keeps this object. {@link #failWrites} makes writes throw (a storage outage).
+ * {@link SyncServer} and keeps this object. {@link #failWrites} makes writes throw (a storage outage),
+ * {@link #failReads} reads as well (a database that is down).
  * Byte arrays are copied in and out, as a database would.
  */
 public final class MemoryServerStore implements ServerStore {
@@ -15,9 +16,13 @@ public final class MemoryServerStore implements ServerStore {
     private final Map<String, List<byte[]>> logs = new HashMap<>();
     private final Map<Double, Double> seqs = new HashMap<>();
     public boolean failWrites;
+    public boolean failReads;
 
     @Override
     public StoredDoc load(String docId) {
+        if (failReads) {
+            throw new IllegalStateException("storage unavailable (simulated)");
+        }
         Integer type = types.get(docId);
         return type == null ? null : new StoredDoc(type, copies(logs.get(docId)));
     }
@@ -46,11 +51,17 @@ public final class MemoryServerStore implements ServerStore {
 
     @Override
     public double appliedSeq(double replicaId) {
+        if (failReads) {
+            throw new IllegalStateException("storage unavailable (simulated)");
+        }
         return seqs.getOrDefault(replicaId, 0.0);
     }
 
     @Override
     public void compact(String docId, byte[] state, int entries) {
+        if (failWrites) {
+            throw new IllegalStateException("storage unavailable (simulated)");
+        }
         List<byte[]> log = logs.get(docId);
         List<byte[]> rest = new ArrayList<>();
         rest.add(state.clone());

@@ -267,16 +267,27 @@ class SyncClientTest {
     }
 
     @Test
-    void openingADocumentWhileOnlineSubscribesAndResendsItsOutbox() {
+    void openingADocumentWhileOnlineSubscribes() {
+        // The outbox goes out at Welcome whether or not its document is open (the server applies an
+        // update without a subscription); opening the document later only subscribes to it.
         PnCounter c = new PnCounter(REPLICA);
-        memory.addLocal(new Update(1, "doc", increment(c, 1)));
+        byte[] u1 = increment(c, 1);
+        memory.addLocal(new Update(1, "doc", u1));
         newClient();
-        online(0);
-        client.open("doc", new PnCounter(REPLICA));
+        client.start(0);
+        client.onOpen(0);
+        takeEvents();
+        receive(new Welcome(Protocol.VERSION, 0, 15000, 1 << 20), 1);
+        assertEquals(Collections.singletonList(new Update(1, "doc", u1)), takeSent(), "no document open: no Subscribe");
+        PnCounter opened = new PnCounter(REPLICA);
+        client.open("doc", opened);
+        assertEquals(1, opened.value(), "rebuilt from the store");
         List<Message> out = takeSent();
-        assertEquals(2, out.size(), out.toString());
-        assertEquals(Collections.singletonList("doc"), docIds((Subscribe) out.get(0)));
-        assertEquals(1, ((Update) out.get(1)).seq);
+        assertEquals(1, out.size(), out.toString());
+        Subscribe s = (Subscribe) out.get(0);
+        assertEquals(Collections.singletonList("doc"), docIds(s));
+        assertArrayEquals(opened.encodeStateVector(), s.docs.get(0).stateVector);
+        assertEquals(1, client.pending());
     }
 
     @Test
@@ -486,18 +497,33 @@ class SyncClientTest {
 
     @Test
     void startAgainBeforeTheStoppedConnectionHasClosed() {
+        // The engine closed the stopped connection itself (Io.close: the host reports nothing more from
+        // it), so start() does not wait for its close: it connects at once.
         randomValue = 0;
         newClient();
         client.start(0);
         client.onOpen(0);
         receive(new ErrorMessage(ErrorCode.UNAUTHENTICATED, "bad token", "", 0, true), 1);
         assertEquals(1, closes);
+        assertEquals(SyncClient.STATUS_STOPPED, client.status());
         client.setToken("fresh");
-        client.start(2); // the transport has not reported the close yet
-        client.onClose(3);
-        assertEquals(3 + 500, client.nextWakeAt(), "a reconnect is scheduled");
-        client.tick(3 + 500);
-        assertEquals(2, connects);
+        takeEvents();
+        client.start(2); // the transport has not reported the close yet (and will not)
+        assertEquals(2, connects, "connects at once");
+        assertEquals(SyncClient.STATUS_CONNECTING, client.status());
+        assertEquals(2 + 37500, client.nextWakeAt(), "the connect timeout");
+        assertEquals(Collections.singletonList("connect"), takeEvents());
+        client.onOpen(3);
+        assertEquals(Collections.singletonList("send Hello"), takeEvents());
+        client.onClose(4); // this attempt failed: a reconnect is scheduled
+        assertEquals(SyncClient.STATUS_OFFLINE, client.status());
+        assertEquals(4 + 500, client.nextWakeAt());
+        client.tick(4 + 500);
+        assertEquals(3, connects);
+        client.onOpen(505);
+        assertEquals("fresh", ((Hello) takeSent().get(0)).token);
+        receive(new Welcome(Protocol.VERSION, 0, 15000, 1 << 20), 506);
+        assertEquals(SyncClient.STATUS_ONLINE, client.status());
     }
 
     @Test
@@ -561,7 +587,7 @@ class SyncClientTest {
     // ---- timers ----
 
     @Test
-    void reconnectDelaysDoubleUpToTheCapWithJitterAndResetAfterWelcome() {
+    void reconnectDelaysDoubleUpToTheCapWithJitterAndResetAfterAHeartbeatOnline() {
         double[] full = {1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000};
         for (double r : new double[] {0, ALMOST_ONE}) {
             randomValue = r;
@@ -588,9 +614,35 @@ class SyncClientTest {
                     assertEquals(before + 1, connects);
                     now = at;
                 }
-                // a Welcome resets the backoff
+                // A Welcome alone does not reset the backoff (a server whose storage is down welcomes,
+                // then fails at once): a connection that ends right after it gets the capped delay.
                 client.onOpen(now);
                 receive(new Welcome(Protocol.VERSION, 0, 15000, 1 << 20), now);
+                now += 3;
+                receive(new ErrorMessage(ErrorCode.INTERNAL, "storage failed", "", 1, true), now);
+                double delay = client.nextWakeAt() - now;
+                assertEquals(r == 0 ? 15000 : 30000, delay, 30000 * 1e-6, "no reset at Welcome");
+                now = client.nextWakeAt();
+                client.tick(now);
+                // One that stayed up for a heartbeat was good: its end starts the backoff over.
+                client.onOpen(now);
+                receive(new Welcome(Protocol.VERSION, 0, 15000, 1 << 20), now);
+                receive(new Pong(1), now + 10000);
+                now += 15000;
+                client.onClose(now);
+                delay = client.nextWakeAt() - now;
+                assertEquals(r == 0 ? 500 : 1000, delay, 1e-6, "reset after a heartbeat online");
+                now = client.nextWakeAt();
+                client.tick(now);
+                client.onClose(now + 3); // a failed attempt: doubles again
+                delay = client.nextWakeAt() - (now + 3);
+                assertEquals(r == 0 ? 1000 : 2000, delay, 1e-6);
+                now = client.nextWakeAt();
+                client.tick(now);
+                client.onOpen(now);
+                receive(new Welcome(Protocol.VERSION, 0, 15000, 1 << 20), now);
+                now += 15000 - 3; // a heartbeat online, less the 3 ms before the next round's close
+                receive(new Pong(2), now);
             }
         }
     }
@@ -656,9 +708,23 @@ class SyncClientTest {
         client.onOpen(0);
         receive(new Welcome(Protocol.VERSION, 0, 0, 1 << 20), 0);
         takeEvents();
+        assertEquals(60000, client.nextWakeAt(), "no Ping, no dead-connection timer: only the re-sync");
         client.tick(1e9);
         assertTrue(events.isEmpty(), events.toString());
         assertEquals(SyncClient.STATUS_ONLINE, client.status());
+        // the other timers still run
+        client.open("doc", new PnCounter(REPLICA));
+        takeEvents();
+        assertEquals(1e9 + 60000, client.nextWakeAt(), "the periodic re-sync");
+        // a good connection: its end starts the backoff over (after the configured heartbeat online)
+        randomValue = 0;
+        client.onClose(2e9);
+        assertEquals(2e9 + 500, client.nextWakeAt());
+        client.tick(2e9 + 500);
+        assertEquals(2, connects);
+        assertEquals(2e9 + 500 + 37500, client.nextWakeAt(), "the next connection waits for Welcome 2.5 configured heartbeats");
+        client.onOpen(2e9 + 600);
+        assertEquals(2e9 + 600 + 37500, client.nextWakeAt(), "no Welcome within that time: dead");
     }
 
     @Test
@@ -722,15 +788,18 @@ class SyncClientTest {
         client.open("doc", c);
         assertEquals(Double.POSITIVE_INFINITY, client.nextWakeAt(), "not started");
         client.start(0);
-        assertEquals(Double.POSITIVE_INFINITY, client.nextWakeAt(), "connecting: waits for the transport");
-        client.onClose(10);
-        double t = checkWake(); // reconnect
+        assertEquals(37500, client.nextWakeAt(), "connecting: the connect timeout (2.5 heartbeats)");
+        double t = checkWake(); // the transport never answered: give up
+        assertEquals(Collections.singletonList("close"), events);
+        t = checkWake(); // reconnect
+        assertEquals(Collections.singletonList("connect"), events);
+        client.onClose(t + 10); // this attempt fails
+        t = checkWake(); // reconnect
         assertEquals(Collections.singletonList("connect"), events);
         client.onOpen(t + 5);
-        checkWake(); // Hello sent and no answer: ping, ping, dead
-        checkWake();
-        checkWake();
-        assertTrue(events.contains("close"));
+        assertEquals(t + 5 + 37500, client.nextWakeAt(), "Hello sent: waits for Welcome, no Ping before it");
+        t = checkWake(); // no answer: dead
+        assertEquals(Collections.singletonList("close"), events);
         t = checkWake(); // reconnect
         client.onOpen(t + 5);
         receive(new Welcome(Protocol.VERSION, 0, 12000, 1 << 20), t + 6);
@@ -794,16 +863,19 @@ class SyncClientTest {
         receive(new Welcome(Protocol.VERSION, 0, 15000, 1 << 20), 1);
         List<Message> out = takeSent();
         assertEquals(3, out.size(), out.toString());
-        assertEquals(Arrays.asList("a", "b"), docIds((Subscribe) out.get(0)), "a stays subscribed until its changes are acknowledged");
-        assertEquals(1, ((Update) out.get(1)).seq);
+        assertEquals(Collections.singletonList("b"), docIds((Subscribe) out.get(0)), "only open documents are subscribed");
+        assertEquals(new Update(1, "a", memory.docLog("a").get(0)), out.get(1), "every outbox entry is sent, in order");
         assertEquals(2, ((Update) out.get(2)).seq);
         receive(new Broadcast("a", increment(new PnCounter(2), 1)), 2);
         assertTrue(listener.remoteChanges.isEmpty(), "a is closed: nothing reported");
         assertEquals(1, a.value(), "and the application's object is left alone");
         receive(new Ack(1), 3);
-        assertEquals(Collections.singletonList(new Unsubscribe(Collections.singletonList("a"))), takeSent());
+        assertTrue(sent.isEmpty(), "nothing to unsubscribe");
+        assertEquals(1, client.pending());
         receive(new Ack(2), 4);
         assertTrue(sent.isEmpty());
+        assertEquals(0, client.pending());
+        assertTrue(memory.outbox().isEmpty());
 
         // reopened while a change is in flight
         a = new PnCounter(REPLICA);
@@ -811,20 +883,23 @@ class SyncClientTest {
         assertEquals(1, a.value(), "rebuilt from the store");
         a.increment(1);
         client.localChange("a"); // 3
-        client.close("a"); // lingers
+        client.close("a");
         assertThrows(IllegalStateException.class, () -> client.localChange("a"), "closed is closed");
         takeSent();
         PnCounter again = new PnCounter(REPLICA);
         client.open("a", again);
         assertEquals(2, again.value(), "rebuilt from the store, the change in flight included");
         List<Message> out2 = takeSent();
-        assertTrue(out2.get(0) instanceof Subscribe, out2.toString());
-        assertEquals(new Update(3, "a", memory.outbox().get(0).data), out2.get(1));
+        assertEquals(1, out2.size(), out2.toString());
+        assertEquals(Collections.singletonList("a"), docIds((Subscribe) out2.get(0)));
         again.increment(1);
         client.localChange("a"); // 4
-        receive(new Ack(4), 5);
-        assertEquals(Collections.singletonList(new Update(4, "a", memory.docLog("a").get(2))), takeSent(),
-                "no Unsubscribe: it is open");
+        assertEquals(Collections.singletonList(new Update(4, "a", memory.docLog("a").get(2))), takeSent());
+        client.tick(1 + options.resendMillis); // 3 was lost: the resend timer sends both again
+        assertEquals(Arrays.asList(new Update(3, "a", memory.docLog("a").get(1)), new Update(4, "a", memory.docLog("a").get(2))),
+                takeSent());
+        receive(new Ack(4), 1 + options.resendMillis + 5);
+        assertEquals(0, client.pending());
         receive(new Broadcast("a", increment(new PnCounter(2), 1)), 6);
         assertEquals(Collections.singletonList("a"), listener.remoteChanges);
     }
@@ -852,18 +927,20 @@ class SyncClientTest {
         client.onOpen(2);
         receive(new Welcome(Protocol.VERSION, 0, 15000, 1 << 20), 3);
         List<Message> out = takeSent();
+        assertEquals(5, out.size(), out.toString());
         assertTrue(out.get(0) instanceof Hello);
+        assertEquals(0, ((Hello) out.get(0)).resumeSeq, "nothing acknowledged yet");
         Subscribe s = (Subscribe) out.get(1);
-        assertEquals(Arrays.asList("a", "t", "b"), docIds(s));
+        assertEquals(Collections.singletonList("b"), docIds(s), "only the open document is subscribed");
         assertEquals(DocType.COUNTER, s.docs.get(0).type);
-        assertEquals(DocType.TEXT, s.docs.get(1).type);
-        assertArrayEquals(new TextDoc(REPLICA).encodeStateVector(), s.docs.get(1).stateVector);
-        assertEquals(Arrays.asList(1.0, 2.0, 3.0), Arrays.asList(((Update) out.get(2)).seq, ((Update) out.get(3)).seq,
-                ((Update) out.get(4)).seq));
+        assertEquals(Arrays.asList(new Update(1, "a", memory.outbox().get(0).data), new Update(2, "t", t.encodeState()),
+                new Update(3, "b", memory.outbox().get(2).data)), out.subList(2, 5), "the whole outbox, in order");
         receive(new SyncResponse("a", increment(new PnCounter(5), 1), new byte[0]), 4);
-        assertTrue(listener.remoteChanges.isEmpty());
+        assertTrue(listener.remoteChanges.isEmpty(), "a is not open: ignored");
         receive(new Ack(3), 5);
-        assertEquals(Collections.singletonList(new Unsubscribe(Arrays.asList("a", "t"))), takeSent());
+        assertTrue(sent.isEmpty(), "nothing to unsubscribe");
+        assertEquals(0, client.pending());
+        assertTrue(memory.outbox().isEmpty());
     }
 
     // ---- against a real server ----
