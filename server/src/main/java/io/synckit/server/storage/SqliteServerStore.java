@@ -22,10 +22,10 @@ import org.sqlite.SQLiteConfig;
  * engine has already acknowledged, which the {@link ServerStore} contract forbids. WAL (rather than a
  * rollback journal) keeps that to one sync per commit and lets reads run beside a write.
  *
- * <p><b>Concurrency.</b> One connection, used by one thread at a time (every method is
- * {@code synchronized}): SQLite has a single writer anyway, and each write is one short transaction.
- * Transactions start with {@code BEGIN IMMEDIATE}, so another process holding the file gets a busy
- * timeout instead of a deadlock. A failed write is rolled back and throws ({@link StoreException}, or
+ * <p><b>Concurrency.</b> One connection, used by one thread at a time (each call is one transaction under
+ * the store's lock): SQLite has a single writer anyway, and each write is one short transaction. Writes
+ * start with {@code BEGIN IMMEDIATE} (another writer on the file waits up to the busy timeout instead of
+ * deadlocking); no transaction stays open between calls. A failed write is rolled back and throws ({@link StoreException}, or
  * IllegalArgumentException for a type clash): nothing of it is stored.
  *
  * <p><b>Schema.</b> {@code docs(doc_id, type)}, {@code doc_log(doc_id, idx, data)} and
@@ -75,14 +75,12 @@ public final class SqliteServerStore implements CloseableServerStore {
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         config.setBusyTimeout(10_000);
         Connection c = null;
         try {
             c = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
             checkPragma(c, "journal_mode", "wal");
             checkPragma(c, "synchronous", "2"); // FULL
-            c.setAutoCommit(false);
             migrate(c, file);
             return new SqliteServerStore(file, c);
         } catch (SQLException | RuntimeException e) {
@@ -112,6 +110,7 @@ public final class SqliteServerStore implements CloseableServerStore {
 
     private static void migrate(Connection c, Path file) throws SQLException {
         try (Statement s = c.createStatement()) {
+            s.execute("BEGIN IMMEDIATE");
             s.executeUpdate("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
             int version;
             try (var rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
@@ -130,9 +129,13 @@ public final class SqliteServerStore implements CloseableServerStore {
                 s.executeUpdate("DELETE FROM schema_version");
                 s.executeUpdate("INSERT INTO schema_version (version) VALUES (" + MIGRATIONS.length + ")");
             }
-            c.commit();
+            s.execute("COMMIT");
         } catch (SQLException | RuntimeException e) {
-            Sql.rollbackQuietly(c, e);
+            try (Statement s = c.createStatement()) {
+                s.execute("ROLLBACK");
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback); // also when no transaction was open
+            }
             throw e;
         }
     }
@@ -142,85 +145,88 @@ public final class SqliteServerStore implements CloseableServerStore {
         return file;
     }
 
-    @Override
-    public synchronized StoredDoc load(String docId) {
-        open();
-        try {
-            StoredDoc d = Sql.load(conn, docId);
-            conn.commit(); // ends the read transaction, so the WAL can be checkpointed
-            return d;
+    /** A unit of work in one transaction; committed when it returns, rolled back when it throws. */
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} between {@code begin} and {@code COMMIT}. The connection stays in auto-commit mode
+     * and the transaction is spelled out, so no lock is held between calls (sqlite-jdbc's own
+     * {@code setAutoCommit(false)} would begin the next transaction right after each commit, keeping the
+     * write lock while the store is idle and blocking, e.g., a backup tool).
+     */
+    private synchronized <T> T inTransaction(String begin, String what, Work<T> work) {
+        if (closed) {
+            throw new IllegalStateException("closed");
+        }
+        try (Statement s = conn.createStatement()) {
+            s.execute(begin);
+            try {
+                T result = work.run(conn);
+                s.execute("COMMIT"); // with synchronous=FULL, returns once the WAL is synced
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                // Also after a failed COMMIT, which may leave the transaction open: the next call starts clean.
+                try {
+                    s.execute("ROLLBACK");
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
+                throw e;
+            }
         } catch (SQLException e) {
-            Sql.rollbackQuietly(conn, e);
-            throw failed("load " + docId, e);
+            throw new StoreException("SQLite store " + file + ": cannot " + what + ": " + e.getMessage(), e);
         }
     }
 
     @Override
-    public synchronized void append(String docId, int type, byte[] update, double replicaId, double seq) {
+    public StoredDoc load(String docId) {
+        return inTransaction("BEGIN", "load " + docId, c -> Sql.load(c, docId));
+    }
+
+    @Override
+    public void append(String docId, int type, byte[] update, double replicaId, double seq) {
         long replica = Sql.toLong("replicaId", replicaId);
         long sq = Sql.toLong("seq", seq);
-        open();
-        try {
-            Integer stored = Sql.type(conn, docId, false);
+        inTransaction("BEGIN IMMEDIATE", "append to " + docId, c -> {
+            Integer stored = Sql.type(c, docId, false);
             if (stored == null) {
-                try (var ps = conn.prepareStatement("INSERT INTO docs (doc_id, type) VALUES (?, ?)")) {
+                try (var ps = c.prepareStatement("INSERT INTO docs (doc_id, type) VALUES (?, ?)")) {
                     ps.setString(1, docId);
                     ps.setInt(2, type);
                     ps.executeUpdate();
                 }
             } else if (stored != type) {
-                conn.rollback();
                 throw Sql.typeClash(docId, stored, type);
             }
-            Sql.appendRows(conn, docId, update, replica, sq, "MAX");
-            conn.commit();
-        } catch (SQLException e) {
-            Sql.rollbackQuietly(conn, e);
-            throw failed("append to " + docId, e);
-        }
+            Sql.appendRows(c, docId, update, replica, sq, "MAX");
+            return null;
+        });
     }
 
     @Override
-    public synchronized void skip(double replicaId, double seq) {
+    public void skip(double replicaId, double seq) {
         long replica = Sql.toLong("replicaId", replicaId);
         long sq = Sql.toLong("seq", seq);
-        open();
-        try {
-            Sql.upsertSeq(conn, replica, sq, "MAX");
-            conn.commit();
-        } catch (SQLException e) {
-            Sql.rollbackQuietly(conn, e);
-            throw failed("skip", e);
-        }
+        inTransaction("BEGIN IMMEDIATE", "skip", c -> {
+            Sql.upsertSeq(c, replica, sq, "MAX");
+            return null;
+        });
     }
 
     @Override
-    public synchronized double appliedSeq(double replicaId) {
+    public double appliedSeq(double replicaId) {
         long replica = Sql.toLong("replicaId", replicaId);
-        open();
-        try {
-            double s = Sql.appliedSeq(conn, replica);
-            conn.commit();
-            return s;
-        } catch (SQLException e) {
-            Sql.rollbackQuietly(conn, e);
-            throw failed("read the sequence of a replica", e);
-        }
+        return inTransaction("BEGIN", "read the sequence of a replica", c -> Sql.appliedSeq(c, replica));
     }
 
     @Override
-    public synchronized void compact(String docId, byte[] state, int entries) {
-        open();
-        try {
-            Sql.compactRows(conn, docId, state, entries);
-            conn.commit();
-        } catch (SQLException | RuntimeException e) {
-            Sql.rollbackQuietly(conn, e);
-            if (e instanceof RuntimeException) {
-                throw (RuntimeException) e;
-            }
-            throw failed("compact " + docId, (SQLException) e);
-        }
+    public void compact(String docId, byte[] state, int entries) {
+        inTransaction("BEGIN IMMEDIATE", "compact " + docId, c -> {
+            Sql.compactRows(c, docId, state, entries);
+            return null;
+        });
     }
 
     /** Closes the connection (idempotent). Everything returned before is already on disk. */
@@ -233,17 +239,7 @@ public final class SqliteServerStore implements CloseableServerStore {
         try {
             conn.close();
         } catch (SQLException e) {
-            throw failed("close", e);
+            throw new StoreException("SQLite store " + file + ": cannot close: " + e.getMessage(), e);
         }
-    }
-
-    private void open() {
-        if (closed) {
-            throw new IllegalStateException("closed");
-        }
-    }
-
-    private StoreException failed(String what, SQLException e) {
-        return new StoreException("SQLite store " + file + ": cannot " + what + ": " + e.getMessage(), e);
     }
 }

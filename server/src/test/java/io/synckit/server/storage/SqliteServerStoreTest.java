@@ -55,6 +55,20 @@ class SqliteServerStoreTest extends ServerStoreContract {
     }
 
     @Test
+    void noLockIsHeldBetweenCalls() throws Exception {
+        store.append("doc", DocType.TEXT, bytes("u1"), 1, 1);
+        store.load("doc");
+        // Another connection (a backup or admin tool) can write at once, without waiting for a busy timeout.
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + ((SqliteServerStore) store).file());
+                Statement s = c.createStatement()) {
+            s.execute("PRAGMA busy_timeout = 0");
+            s.executeUpdate("INSERT INTO replica_seq (replica_id, seq) VALUES (42, 7)");
+        }
+        assertEquals(7, store.appliedSeq(42));
+        store.append("doc", DocType.TEXT, bytes("u2"), 1, 2);
+    }
+
+    @Test
     void aFileFromANewerServerIsRefused() throws Exception {
         Path file = ((SqliteServerStore) store).file();
         ((SqliteServerStore) store).close();
