@@ -181,6 +181,16 @@ public final class PostgresServerStore implements CloseableServerStore {
         });
     }
 
+    /** A run-time setting as a pooled connection sees it ({@code SHOW}); for tests. */
+    String setting(String name) {
+        return inTransaction("read " + name, c -> {
+            try (Statement s = c.createStatement(); var rs = s.executeQuery("SHOW " + name)) {
+                rs.next();
+                return rs.getString(1);
+            }
+        });
+    }
+
     /** Closes the pool (idempotent). */
     @Override
     public void close() {

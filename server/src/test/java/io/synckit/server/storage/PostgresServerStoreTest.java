@@ -7,11 +7,18 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.synckit.core.protocol.DocType;
 import io.synckit.core.sync.ServerStore;
 import io.synckit.core.sync.ServerStoreContract;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -88,6 +95,50 @@ class PostgresServerStoreTest extends ServerStoreContract {
             second.append("doc", DocType.TEXT, bytes("u1"), 1, 1);
         }
         assertEquals(1, store.load("doc").log.size());
+    }
+
+    @Test
+    void everyConnectionCommitsSynchronouslyWhateverTheDefault() {
+        // A database or role configured with synchronous_commit=off would acknowledge before the WAL flush.
+        try (PostgresServerStore s = PostgresServerStore.open(url() + "&options=-c%20synchronous_commit%3Doff", 2)) {
+            assertEquals("on", s.setting("synchronous_commit"));
+        }
+    }
+
+    @Test
+    void concurrentAppendsToOneDocumentKeepEveryEntry() throws Exception {
+        int threads = 4;
+        int each = 25;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int replica = t + 1;
+                futures.add(pool.submit(() -> {
+                    for (int i = 1; i <= each; i++) {
+                        store.append("doc", DocType.TEXT, bytes(replica + ":" + i), replica, i);
+                    }
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<byte[]> log = store.load("doc").log;
+        assertEquals(threads * each, log.size());
+        for (int t = 1; t <= threads; t++) {
+            assertEquals(each, store.appliedSeq(t));
+            int next = 1; // each replica's entries keep their order
+            for (byte[] b : log) {
+                String e = new String(b, StandardCharsets.UTF_8);
+                if (e.startsWith(t + ":")) {
+                    assertEquals(t + ":" + next++, e);
+                }
+            }
+            assertEquals(each + 1, next);
+        }
     }
 
     private String url() {
