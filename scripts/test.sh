@@ -38,14 +38,14 @@ start_postgres() {
   else
     PG_AS=()
   fi
+  PG_CTL=("${PG_AS[@]}" "$pgbin/pg_ctl" -D "$PG_DATA")
   trap stop_postgres EXIT
   "${PG_AS[@]}" "$pgbin/initdb" -D "$PG_DATA" -U postgres --auth-local=trust --auth-host=trust -E UTF8 --no-sync >"$PG_TMP/initdb.log" 2>&1 \
     || { cat "$PG_TMP/initdb.log"; exit 1; }
   # The socket goes in the temp directory, so clusters of parallel runs on other ports never collide.
-  "${PG_AS[@]}" "$pgbin/pg_ctl" -D "$PG_DATA" -l "$PG_TMP/server.log" -w -t 60 \
+  "${PG_CTL[@]}" -l "$PG_TMP/server.log" -w -t 60 \
     -o "-p $port -k $PG_TMP -c listen_addresses=127.0.0.1" start >/dev/null \
-    || { cat "$PG_TMP/server.log"; exit 1; }
-  PG_CTL=("${PG_AS[@]}" "$pgbin/pg_ctl" -D "$PG_DATA")
+    || { cat "$PG_TMP/server.log"; echo "PostgreSQL did not start on 127.0.0.1:$port (in use? set SYNCKIT_TEST_POSTGRES_PORT)" >&2; exit 1; }
   "${PG_AS[@]}" "$pgbin/psql" -h "$PG_TMP" -p "$port" -U postgres -qc "CREATE DATABASE synckit"
   echo "$("${PG_AS[@]}" "$pgbin/psql" -h "$PG_TMP" -p "$port" -U postgres -Atc "SELECT version()") on 127.0.0.1:$port (temporary cluster)"
   export SYNCKIT_TEST_POSTGRES_URL="jdbc:postgresql://127.0.0.1:$port/synckit?user=postgres"
