@@ -1,0 +1,150 @@
+package io.synckit.server.storage;
+
+import io.synckit.core.sync.ServerStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the SQL stores share: number conversions and the statements that are the same in both dialects. */
+final class Sql {
+    /** 2^53-1: the largest replica id and sequence the protocol carries exactly in a double. */
+    static final double MAX_EXACT = 9007199254740991.0;
+
+    private Sql() {
+    }
+
+    /**
+     * A replica id or sequence as the 64-bit integer stored for it. The interface uses doubles (they cross
+     * to JavaScript); a value that is not an integer in [0, 2^53-1] would not come back exact, so it is refused.
+     */
+    static long toLong(String what, double v) {
+        if (!(v >= 0 && v <= MAX_EXACT) || v != Math.rint(v)) {
+            throw new IllegalArgumentException(what + " must be an integer in [0, 2^53-1]: " + v);
+        }
+        return (long) v;
+    }
+
+    /** The stored type of {@code docId}, or null. With {@code forUpdate} (PostgreSQL) the row stays locked. */
+    static Integer type(Connection c, String docId, boolean forUpdate) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT type FROM docs WHERE doc_id = ?" + (forUpdate ? " FOR UPDATE" : ""))) {
+            ps.setString(1, docId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : null;
+            }
+        }
+    }
+
+    /** Reads a document: its type, then its log in index order (fresh arrays, a new list). */
+    static ServerStore.StoredDoc load(Connection c, String docId) throws SQLException {
+        Integer type = type(c, docId, false);
+        if (type == null) {
+            return null;
+        }
+        List<byte[]> log = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT data FROM doc_log WHERE doc_id = ? ORDER BY idx")) {
+            ps.setString(1, docId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    log.add(rs.getBytes(1));
+                }
+            }
+        }
+        return new ServerStore.StoredDoc(type, log);
+    }
+
+    /**
+     * The write part of {@code append} after the type check: the log row at the next index and the
+     * replica's sequence, never lowered. {@code greatest} is the dialect's two-argument maximum.
+     */
+    static void appendRows(Connection c, String docId, byte[] update, long replica, long seq, String greatest)
+            throws SQLException {
+        long next;
+        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(idx), 0) + 1 FROM doc_log WHERE doc_id = ?")) {
+            ps.setString(1, docId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                next = rs.getLong(1);
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO doc_log (doc_id, idx, data) VALUES (?, ?, ?)")) {
+            ps.setString(1, docId);
+            ps.setLong(2, next);
+            ps.setBytes(3, update); // bound and written before we return: the caller may reuse its array
+            ps.executeUpdate();
+        }
+        upsertSeq(c, replica, seq, greatest);
+    }
+
+    static void upsertSeq(Connection c, long replica, long seq, String greatest) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO replica_seq (replica_id, seq) VALUES (?, ?)"
+                + " ON CONFLICT (replica_id) DO UPDATE SET seq = " + greatest + "(replica_seq.seq, excluded.seq)")) {
+            ps.setLong(1, replica);
+            ps.setLong(2, seq);
+            ps.executeUpdate();
+        }
+    }
+
+    static double appliedSeq(Connection c, long replica) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq FROM replica_seq WHERE replica_id = ?")) {
+            ps.setLong(1, replica);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? (double) rs.getLong(1) : 0;
+            }
+        }
+    }
+
+    /**
+     * The rows of {@code compact}: the first {@code entries} log rows are deleted and the state takes the
+     * index of the last of them, so it sorts before every later entry without renumbering them.
+     */
+    static void compactRows(Connection c, String docId, byte[] state, int entries) throws SQLException {
+        if (entries < 1) {
+            throw new IllegalArgumentException("entries must be at least 1: " + entries);
+        }
+        long last = -1;
+        int found = 0;
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT idx FROM doc_log WHERE doc_id = ? ORDER BY idx LIMIT ?")) {
+            ps.setString(1, docId);
+            ps.setInt(2, entries);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    last = rs.getLong(1);
+                    found++;
+                }
+            }
+        }
+        if (found < entries) {
+            throw new IllegalArgumentException(
+                    "cannot compact " + entries + " entries of " + docId + ": its log has " + found);
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM doc_log WHERE doc_id = ? AND idx <= ?")) {
+            ps.setString(1, docId);
+            ps.setLong(2, last);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO doc_log (doc_id, idx, data) VALUES (?, ?, ?)")) {
+            ps.setString(1, docId);
+            ps.setLong(2, last);
+            ps.setBytes(3, state);
+            ps.executeUpdate();
+        }
+    }
+
+    static IllegalArgumentException typeClash(String docId, int stored, int type) {
+        return new IllegalArgumentException(docId + " is stored with type " + stored + ", not " + type);
+    }
+
+    /** Rolls back after a failure, keeping the failure as the exception reported. */
+    static void rollbackQuietly(Connection c, Throwable failure) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+}
