@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The server's meters, one registry per server (tests run several), scraped at {@code /metrics} in the
  * Prometheus text format. Names (Prometheus form): {@code synckit_connections_open},
- * {@code synckit_frames_in_total}, {@code synckit_frames_out_total}, {@code synckit_bytes_in_total},
- * {@code synckit_bytes_out_total}, {@code synckit_update_latency_seconds} (histogram: an Update frame
+ * {@code synckit_frames_in_total}, {@code synckit_frames_out_total}, {@code synckit_received_bytes_total},
+ * {@code synckit_sent_bytes_total}, {@code synckit_update_latency_seconds} (histogram: an Update frame
  * from its arrival to its Ack, including the wait for the engine lock and the durable append),
  * {@code synckit_storage_errors_total}, {@code synckit_documents_open}, {@code synckit_slow_consumers_total}
  * (connections closed because their send queue was full).
@@ -21,9 +21,9 @@ final class ServerMetrics {
     final AtomicInteger connectionsOpen = new AtomicInteger();
     final Counter framesIn = Counter.builder("synckit.frames.in").description("frames received").register(registry);
     final Counter framesOut = Counter.builder("synckit.frames.out").description("frames sent").register(registry);
-    final Counter bytesIn = Counter.builder("synckit.bytes.in").baseUnit("bytes").description("frame bytes received")
+    final Counter bytesIn = Counter.builder("synckit.received").baseUnit("bytes").description("frame bytes received")
             .register(registry);
-    final Counter bytesOut = Counter.builder("synckit.bytes.out").baseUnit("bytes").description("frame bytes sent")
+    final Counter bytesOut = Counter.builder("synckit.sent").baseUnit("bytes").description("frame bytes sent")
             .register(registry);
     final Counter storageErrors = Counter.builder("synckit.storage.errors")
             .description("store calls that threw").register(registry);

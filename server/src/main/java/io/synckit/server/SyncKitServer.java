@@ -115,12 +115,12 @@ public final class SyncKitServer implements AutoCloseable {
 
         ResourceFactory resources = ResourceFactory.of(server);
         ContextHandlerCollection contexts = new ContextHandlerCollection();
-        Handler health = new TextHandler(r -> HttpStatus.OK_200, r -> "{\"status\":\"ok\"}", "application/json");
+        Handler health = new TextHandler(r -> new Answer(200, "{\"status\":\"ok\"}"), "application/json");
         contexts.addHandler(exact("/health", health));
         contexts.addHandler(exact("/healthz", health));
-        contexts.addHandler(exact("/readyz", new TextHandler(r -> sync.ready() ? 200 : 503,
-                r -> sync.ready() ? "{\"status\":\"ready\"}" : "{\"status\":\"storage unavailable\"}", "application/json")));
-        contexts.addHandler(exact("/metrics", new TextHandler(r -> 200, r -> sync.metrics.scrape(),
+        contexts.addHandler(exact("/readyz", new TextHandler(r -> sync.ready() ? new Answer(200, "{\"status\":\"ready\"}")
+                : new Answer(503, "{\"status\":\"storage unavailable\"}"), "application/json")));
+        contexts.addHandler(exact("/metrics", new TextHandler(r -> new Answer(200, sync.metrics.scrape()),
                 "text/plain; version=0.0.4; charset=utf-8")));
         if (devSecret != null) {
             contexts.addHandler(exact("/dev/token", new DevTokenHandler()));
@@ -262,25 +262,26 @@ public final class SyncKitServer implements AutoCloseable {
         server.stop();
     }
 
-    /** A small fixed-content answer. */
+    private record Answer(int status, String body) {
+    }
+
+    /** A small computed answer. */
     private static final class TextHandler extends Handler.Abstract {
-        private final java.util.function.ToIntFunction<Request> status;
-        private final java.util.function.Function<Request, String> body;
+        private final java.util.function.Function<Request, Answer> answer;
         private final String type;
 
-        TextHandler(java.util.function.ToIntFunction<Request> status, java.util.function.Function<Request, String> body,
-                String type) {
-            this.status = status;
-            this.body = body;
+        TextHandler(java.util.function.Function<Request, Answer> answer, String type) {
+            this.answer = answer;
             this.type = type;
         }
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
-            response.setStatus(status.applyAsInt(request));
+            Answer a = answer.apply(request);
+            response.setStatus(a.status());
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
             response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-            Content.Sink.write(response, true, body.apply(request), callback);
+            Content.Sink.write(response, true, a.body(), callback);
             return true;
         }
     }

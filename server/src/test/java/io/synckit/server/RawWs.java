@@ -20,6 +20,9 @@ final class RawWs implements WebSocket.Listener {
     final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
     final WebSocket ws;
+    /** Stops reading (no more demand) after this many binary messages: a client that does not read. */
+    volatile int readLimit = Integer.MAX_VALUE;
+    private int received;
 
     private RawWs(URI uri, String origin) throws Exception {
         WebSocket.Builder b = WsSyncHost.HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
@@ -71,7 +74,12 @@ final class RawWs implements WebSocket.Listener {
             frames.add(partial.toByteArray());
             partial.reset();
         }
-        webSocket.request(1);
+        if (last) {
+            received++;
+        }
+        if (received < readLimit) {
+            webSocket.request(1);
+        }
         return null;
     }
 
