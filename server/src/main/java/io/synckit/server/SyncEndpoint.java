@@ -88,7 +88,10 @@ public final class SyncEndpoint implements Session.Listener.AutoDemanding, SyncS
     }
 
     private void end() {
-        if (ended.compareAndSet(false, true)) {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        Runnable close = () -> {
             service.locked(engine -> {
                 if (connection != null) {
                     connection.onClose(); // the engine may have closed it itself: then this does nothing
@@ -96,8 +99,15 @@ public final class SyncEndpoint implements Session.Listener.AutoDemanding, SyncS
                 return null;
             });
             service.closed(this);
+            closedFuture.complete(null);
+        };
+        if (service.engineBusyOnThisThread()) {
+            // Jetty reported the close from inside a send or close the engine made (a broken socket): the
+            // engine is mid-call, perhaps iterating over this connection's subscriptions. Tell it later.
+            CompletableFuture.runAsync(close);
+        } else {
+            close.run();
         }
-        closedFuture.complete(null);
     }
 
     /** Called by the engine, under the engine lock: queue and return at once. */

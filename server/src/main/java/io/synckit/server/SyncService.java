@@ -36,6 +36,11 @@ final class SyncService {
         this.metrics = new ServerMetrics(this::openDocuments);
         this.store = new MeteredServerStore(store, metrics.storageErrors);
         this.engine = new SyncServer(this.store, auth, System::currentTimeMillis, options);
+        if (maxQueuedBytes < options.limits.maxFrameBytes) {
+            // One broadcast of the largest frame would cut off a client that reads perfectly well.
+            throw new IllegalArgumentException("the send queue cap (" + maxQueuedBytes + " bytes) must be at least "
+                    + "the frame limit (" + options.limits.maxFrameBytes + " bytes)");
+        }
         this.maxQueuedBytes = maxQueuedBytes;
         this.maxFrameBytes = options.limits.maxFrameBytes;
     }
@@ -57,6 +62,11 @@ final class SyncService {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** True inside a call into the engine on this thread (the engine is not re-entrant). */
+    boolean engineBusyOnThisThread() {
+        return lock.isHeldByCurrentThread();
     }
 
     boolean stopping() {

@@ -93,7 +93,7 @@ class OperationsTest {
     void aClientThatStopsReadingIsDisconnectedAndOthersKeepSyncing() throws Exception {
         SyncServer.Options options = new SyncServer.Options();
         try (SyncKitServer server = new SyncKitServer(ServerConfig.dev("127.0.0.1", 0), new MemoryServerStore(),
-                64 << 10, options).start()) {
+                1 << 20, options).start()) {
             String token = get(server, "/dev/token?sub=slow").body();
             token = token.substring(10, token.length() - 2);
             RawWs slow = RawWs.connect(server.syncUri());
@@ -108,17 +108,30 @@ class OperationsTest {
                 writer.open("bp", text);
                 writer.start();
                 writer.await("online", () -> writer.client.status() == SyncClient.STATUS_ONLINE);
-                String chunk = "x".repeat(256 << 10);
-                // 32 MiB of broadcasts: more than the socket buffers of both ends and the 64 KiB queue cap.
-                for (int i = 0; i < 128; i++) {
+                String chunk = "x".repeat(128 << 10);
+                // Up to 32 MiB of broadcasts: more than the socket buffers of both ends and the 1 MiB cap.
+                // The Ack of an update is sent after its broadcasts were queued, so the cut-off is counted
+                // by the time the writer sees the Ack.
+                int sent = 0;
+                while (metric(get(server, "/metrics").body(), "synckit_slow_consumers_total") == 0) {
+                    assertTrue(sent < 256, "the slow client was never cut off");
                     writer.run(c -> {
                         text.insert(0, chunk);
                         c.localChange("bp");
                     });
+                    sent++;
                     writer.await("acknowledged", () -> writer.client.pending() == 0);
                 }
                 assertEquals(1.0, metric(get(server, "/metrics").body(), "synckit_slow_consumers_total"));
-                assertEquals(128 * (256 << 10), (int) writer.call(c -> text.length()));
+                assertTrue(sent > 1, "cut off after " + sent + " updates: the socket buffers should absorb some");
+                // The writer goes on: one more update is acknowledged, and the slow one is gone.
+                writer.run(c -> {
+                    text.insert(0, "y");
+                    c.localChange("bp");
+                });
+                writer.await("acknowledged", () -> writer.client.pending() == 0);
+                String scrape = get(server, "/metrics").body();
+                assertEquals(1.0, metric(scrape, "synckit_connections_open"), "only the writer is connected");
             }
         }
     }
