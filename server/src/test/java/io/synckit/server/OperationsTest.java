@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jwt.SignedJWT;
+import io.synckit.core.counter.PnCounter;
 import io.synckit.core.protocol.DocSubscription;
 import io.synckit.core.protocol.DocType;
 import io.synckit.core.protocol.Hello;
@@ -16,12 +21,19 @@ import io.synckit.core.sync.SyncClient;
 import io.synckit.core.sync.SyncServer;
 import io.synckit.core.text.TextDoc;
 import java.net.URI;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.ECPrivateKey;
+import java.security.spec.ECGenParameterSpec;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** /healthz, /readyz, /metrics, /dev/token, slow consumers and graceful shutdown, on real sockets. */
 class OperationsTest {
@@ -78,11 +90,41 @@ class OperationsTest {
     }
 
     @Test
+    void aServerWithAnEs256PublicKeyAcceptsItsTokensAndTimesUpdates(@TempDir Path dir)
+            throws Exception {
+        KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
+        gen.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair keys = gen.generateKeyPair();
+        Path pem = JwtAuthenticatorTest.pem(dir, keys);
+        ServerConfig config = ServerConfig.parse(new String[] {"--port", "0", "--jwt-public-key", pem.toString(),
+            "--storage", "memory"}, Map.of());
+        try (SyncKitServer server = new SyncKitServer(config, new MemoryServerStore()).start()) {
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader(JWSAlgorithm.ES256),
+                    JwtAuthenticatorTest.claims(System.currentTimeMillis() + 600_000));
+            jwt.sign(new ECDSASigner((ECPrivateKey) keys.getPrivate()));
+            PnCounter counter = new PnCounter(531);
+            try (WsSyncHost h = new WsSyncHost(server.syncUri(), 531, jwt.serialize())) {
+                h.open("es", counter);
+                h.start();
+                h.await("online", () -> h.client.status() == SyncClient.STATUS_ONLINE);
+                h.run(c -> {
+                    counter.increment(2);
+                    c.localChange("es");
+                });
+                h.await("acknowledged", () -> h.client.pending() == 0);
+            }
+            assertEquals(1.0, metric(get(server, "/metrics").body(), "synckit_update_latency_seconds_count"));
+            assertEquals(404, get(server, "/dev/token?sub=x").statusCode());
+        }
+    }
+
+    @Test
     void gracefulShutdownClosesSessionsWith1001() throws Exception {
         SyncKitServer server = new SyncKitServer(ServerConfig.dev("127.0.0.1", 0), new MemoryServerStore()).start();
         RawWs a = RawWs.connect(server.syncUri());
         RawWs b = RawWs.connect(server.syncUri());
-        a.send(new Hello(Protocol.VERSION, 511, JwtAuthenticatorTest.token(java.util.Map.of(), 0), 0, "raw"));
+        a.send(new Hello(Protocol.VERSION, 511, JwtAuthenticatorTest.token(Map.of(), 0), 0, "raw"));
         a.next(); // UNAUTHENTICATED (another key): closed by the engine, not by the shutdown
         server.close();
         assertEquals(1001, b.awaitClose());
