@@ -1,6 +1,6 @@
 package io.synckit.server;
 
-/** {@code java -jar synckit-server.jar [--host H] [--port P]}. */
+/** {@code java -jar synckit-server.jar --dev} or with a JWT key; {@code --help} lists the options. */
 public final class Main {
     private Main() {
     }
@@ -17,7 +17,14 @@ public final class Main {
             System.exit(e.getMessage() == null ? 0 : 2);
             return;
         }
-        SyncKitServer server = new SyncKitServer(config);
+        SyncKitServer server;
+        try {
+            server = new SyncKitServer(config);
+        } catch (IllegalArgumentException e) {
+            System.err.println("synckit-server: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         try {
             server.start();
         } catch (java.io.IOException e) {
@@ -34,7 +41,8 @@ public final class Main {
                 // exiting anyway
             }
         }));
-        System.out.println("SyncKit server listening on " + server.uri() + "  (todo app at /, SDK at /sdk/)");
+        System.out.println("SyncKit server listening on " + server.uri() + "  (todo app at /, SDK at /sdk/, sync at "
+                + server.syncUri() + (config.dev() ? ", dev tokens at /dev/token?sub=NAME" : "") + ")");
         server.join();
     }
 }

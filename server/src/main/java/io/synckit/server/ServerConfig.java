@@ -1,16 +1,63 @@
 package io.synckit.server;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
 /**
- * Settings from flags ({@code --port 8080}) and environment ({@code SYNCKIT_PORT}); flags win.
- * Only what this build uses is here; storage, auth and origins arrive with the sync-server issue.
+ * Settings from flags ({@code --port 8080}) and environment ({@code SYNCKIT_PORT}); flags win. See
+ * {@link #USAGE} and docs/server.md ("Running").
+ *
+ * @param jwtSecret HS256 key (UTF-8 bytes, at least 32), or null
+ * @param jwtPublicKey PEM file with an RSA (RS256) or EC P-256 (ES256) public key, or null
+ * @param allowedOrigins browser origins allowed to open /sync (besides the server's own); ignored with dev
+ * @param dev development mode: /dev/token, any origin, a loud warning
+ * @param storage {@code sqlite} (default) or {@code memory} (development fallback, nothing survives a restart)
  */
-public record ServerConfig(String host, int port) {
+public record ServerConfig(String host, int port, Path dataDir, String jwtSecret, Path jwtPublicKey,
+        List<String> allowedOrigins, boolean dev, String storage) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
+    public static final String DEFAULT_DATA_DIR = "synckit-data";
+    /** HS256 needs a key of at least 256 bits (RFC 7518 section 3.2). */
+    public static final int MIN_SECRET_BYTES = 32;
 
-    public static ServerConfig parse(String[] args, java.util.Map<String, String> env) {
+    public ServerConfig {
+        allowedOrigins = List.copyOf(allowedOrigins);
+    }
+
+    /** {@link #dev}: what tests and the browser tests use. */
+    public ServerConfig(String host, int port) {
+        this(host, port, Path.of(DEFAULT_DATA_DIR), null, null, List.of(), true, "memory");
+    }
+
+    /** Development settings on {@code host:port}: dev mode, memory storage. */
+    public static ServerConfig dev(String host, int port) {
+        return new ServerConfig(host, port, Path.of(DEFAULT_DATA_DIR), null, null, List.of(), true, "memory");
+    }
+
+    public ServerConfig withJwtSecret(String secret) {
+        return new ServerConfig(host, port, dataDir, secret, jwtPublicKey, allowedOrigins, dev, storage);
+    }
+
+    public ServerConfig withDev(boolean on) {
+        return new ServerConfig(host, port, dataDir, jwtSecret, jwtPublicKey, allowedOrigins, on, storage);
+    }
+
+    public ServerConfig withAllowedOrigins(List<String> origins) {
+        return new ServerConfig(host, port, dataDir, jwtSecret, jwtPublicKey, origins, dev, storage);
+    }
+
+    public static ServerConfig parse(String[] args, Map<String, String> env) {
         String host = env.getOrDefault("SYNCKIT_HOST", DEFAULT_HOST);
         String port = env.getOrDefault("SYNCKIT_PORT", String.valueOf(DEFAULT_PORT));
+        String dataDir = env.getOrDefault("SYNCKIT_DATA_DIR", DEFAULT_DATA_DIR);
+        String secret = env.get("SYNCKIT_JWT_SECRET");
+        String publicKey = env.get("SYNCKIT_JWT_PUBLIC_KEY");
+        String origins = env.getOrDefault("SYNCKIT_ALLOWED_ORIGINS", "");
+        boolean dev = "true".equalsIgnoreCase(env.getOrDefault("SYNCKIT_DEV", "false"));
+        String storage = env.getOrDefault("SYNCKIT_STORAGE", "sqlite");
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String value;
@@ -24,6 +71,10 @@ public record ServerConfig(String host, int port) {
                 if (name.equals("--help") || name.equals("-h")) {
                     throw new UsageException(null);
                 }
+                if (name.equals("--dev")) {
+                    dev = true;
+                    continue;
+                }
                 if (i + 1 >= args.length) {
                     throw new UsageException(name + " needs a value");
                 }
@@ -32,6 +83,12 @@ public record ServerConfig(String host, int port) {
             switch (name) {
                 case "--host" -> host = value;
                 case "--port" -> port = value;
+                case "--data-dir" -> dataDir = value;
+                case "--jwt-secret" -> secret = value;
+                case "--jwt-public-key" -> publicKey = value;
+                case "--allowed-origins" -> origins = value;
+                case "--storage" -> storage = value;
+                case "--dev" -> dev = Boolean.parseBoolean(value);
                 default -> throw new UsageException("unknown option " + name);
             }
         }
@@ -44,13 +101,43 @@ public record ServerConfig(String host, int port) {
         if (p < 0 || p > 65535) {
             throw new UsageException("--port must be a number from 0 to 65535, got " + p);
         }
-        return new ServerConfig(host, p);
+        if (secret != null && secret.isEmpty()) {
+            secret = null;
+        }
+        if (secret != null && secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
+            throw new UsageException("--jwt-secret must be at least " + MIN_SECRET_BYTES
+                    + " bytes (HS256 needs a 256-bit key); generate one with: openssl rand -base64 32");
+        }
+        if (!storage.equals("sqlite") && !storage.equals("memory")) {
+            throw new UsageException("--storage must be sqlite or memory, got '" + storage + "'");
+        }
+        List<String> originList = new ArrayList<>();
+        for (String o : origins.split(",")) {
+            if (!o.isBlank()) {
+                originList.add(o.strip());
+            }
+        }
+        Path key = publicKey == null || publicKey.isEmpty() ? null : Path.of(publicKey);
+        if (!dev && secret == null && key == null) {
+            throw new UsageException("no JWT key configured: pass --jwt-secret (or SYNCKIT_JWT_SECRET) or "
+                    + "--jwt-public-key, or run with --dev for local development");
+        }
+        return new ServerConfig(host, p, Path.of(dataDir), secret, key, originList, dev, storage);
     }
 
     public static final String USAGE = """
             Usage: java -jar synckit-server.jar [options]
-              --host HOST   interface to listen on (default 127.0.0.1; env SYNCKIT_HOST)
-              --port PORT   port to listen on, 0 for any free port (default 8080; env SYNCKIT_PORT)
+              --dev                  development mode: GET /dev/token, any Origin, a loud warning (env SYNCKIT_DEV=true)
+              --host HOST            interface to listen on (default 127.0.0.1; env SYNCKIT_HOST)
+              --port PORT            port to listen on, 0 for any free port (default 8080; env SYNCKIT_PORT)
+              --data-dir DIR         where the storage keeps its files (default synckit-data; env SYNCKIT_DATA_DIR)
+              --storage KIND         sqlite (default) or memory (development only: lost on restart; env SYNCKIT_STORAGE)
+              --jwt-secret SECRET    HS256 key, at least 32 bytes (env SYNCKIT_JWT_SECRET)
+              --jwt-public-key FILE  PEM public key for RS256 (RSA) or ES256 (EC P-256) (env SYNCKIT_JWT_PUBLIC_KEY)
+              --allowed-origins LIST comma list of browser origins allowed to open /sync, e.g.
+                                     https://app.example.com (env SYNCKIT_ALLOWED_ORIGINS; the server's own
+                                     origin is always allowed; --dev allows any)
+            Without --dev a JWT key (--jwt-secret or --jwt-public-key) is required.
             """;
 
     /** A bad command line; the message says what was wrong, and usage follows it. */

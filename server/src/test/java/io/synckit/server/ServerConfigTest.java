@@ -1,35 +1,69 @@
 package io.synckit.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ServerConfigTest {
+    static final String SECRET = "0123456789abcdef0123456789abcdef";
+
+    static String usageError(String... args) {
+        return assertThrows(ServerConfig.UsageException.class, () -> ServerConfig.parse(args, Map.of())).getMessage();
+    }
+
     @Test
-    void defaultsListenOnLoopback8080() {
-        assertEquals(new ServerConfig("127.0.0.1", 8080), ServerConfig.parse(new String[0], Map.of()));
+    void devDefaultsListenOnLoopback8080() {
+        ServerConfig c = ServerConfig.parse(new String[] {"--dev"}, Map.of());
+        assertEquals("127.0.0.1", c.host());
+        assertEquals(8080, c.port());
+        assertTrue(c.dev());
+        assertEquals("sqlite", c.storage());
+        assertEquals(Path.of("synckit-data"), c.dataDir());
+        assertNull(c.jwtSecret());
+        assertEquals(List.of(), c.allowedOrigins());
     }
 
     @Test
     void flagsWinOverEnvironment() {
-        Map<String, String> env = Map.of("SYNCKIT_PORT", "9000", "SYNCKIT_HOST", "0.0.0.0");
-        assertEquals(new ServerConfig("0.0.0.0", 9000), ServerConfig.parse(new String[0], env));
-        assertEquals(new ServerConfig("::1", 0), ServerConfig.parse(new String[] {"--port", "0", "--host=::1"}, env));
+        Map<String, String> env = Map.of("SYNCKIT_PORT", "9000", "SYNCKIT_HOST", "0.0.0.0", "SYNCKIT_JWT_SECRET", SECRET,
+                "SYNCKIT_ALLOWED_ORIGINS", "https://a.example");
+        ServerConfig fromEnv = ServerConfig.parse(new String[0], env);
+        assertEquals("0.0.0.0", fromEnv.host());
+        assertEquals(9000, fromEnv.port());
+        assertEquals(SECRET, fromEnv.jwtSecret());
+        assertFalse(fromEnv.dev());
+        assertEquals(List.of("https://a.example"), fromEnv.allowedOrigins());
+        ServerConfig c = ServerConfig.parse(new String[] {"--port", "0", "--host=::1", "--allowed-origins",
+            "https://b.example, https://c.example", "--storage", "memory", "--data-dir", "/tmp/x"}, env);
+        assertEquals("::1", c.host());
+        assertEquals(0, c.port());
+        assertEquals(List.of("https://b.example", "https://c.example"), c.allowedOrigins());
+        assertEquals("memory", c.storage());
+        assertEquals(Path.of("/tmp/x"), c.dataDir());
+    }
+
+    @Test
+    void withoutDevAKeyIsRequired() {
+        assertTrue(usageError().startsWith("no JWT key configured"));
+        assertEquals("--jwt-secret must be at least 32 bytes (HS256 needs a 256-bit key); generate one with: openssl rand -base64 32",
+                usageError("--jwt-secret", "short"));
+        assertEquals(Path.of("k.pem"), ServerConfig.parse(new String[] {"--jwt-public-key", "k.pem"}, Map.of()).jwtPublicKey());
     }
 
     @Test
     void badInputSaysWhatWasWrong() {
-        assertEquals("--port must be a number from 0 to 65535, got 'x'",
-                assertThrows(ServerConfig.UsageException.class, () -> ServerConfig.parse(new String[] {"--port", "x"}, Map.of())).getMessage());
-        assertEquals("--port must be a number from 0 to 65535, got 70000",
-                assertThrows(ServerConfig.UsageException.class, () -> ServerConfig.parse(new String[] {"--port=70000"}, Map.of())).getMessage());
-        assertEquals("--port needs a value",
-                assertThrows(ServerConfig.UsageException.class, () -> ServerConfig.parse(new String[] {"--port"}, Map.of())).getMessage());
-        assertEquals("unknown option --storage",
-                assertThrows(ServerConfig.UsageException.class, () -> ServerConfig.parse(new String[] {"--storage", "x"}, Map.of())).getMessage());
-        assertNull(assertThrows(ServerConfig.UsageException.class, () -> ServerConfig.parse(new String[] {"--help"}, Map.of())).getMessage());
+        assertEquals("--port must be a number from 0 to 65535, got 'x'", usageError("--port", "x"));
+        assertEquals("--port must be a number from 0 to 65535, got 70000", usageError("--port=70000"));
+        assertEquals("--port needs a value", usageError("--port"));
+        assertEquals("unknown option --nope", usageError("--nope", "x"));
+        assertEquals("--storage must be sqlite or memory, got 'x'", usageError("--dev", "--storage", "x"));
+        assertNull(usageError("--help"));
     }
 }
