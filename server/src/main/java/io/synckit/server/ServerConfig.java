@@ -37,16 +37,12 @@ public record ServerConfig(String host, int port, Path dataDir, String jwtSecret
         return new ServerConfig(host, port, Path.of(DEFAULT_DATA_DIR), null, null, List.of(), true, "memory");
     }
 
-    public ServerConfig withJwtSecret(String secret) {
-        return new ServerConfig(host, port, dataDir, secret, jwtPublicKey, allowedOrigins, dev, storage);
-    }
-
-    public ServerConfig withDev(boolean on) {
-        return new ServerConfig(host, port, dataDir, jwtSecret, jwtPublicKey, allowedOrigins, on, storage);
-    }
-
-    public ServerConfig withAllowedOrigins(List<String> origins) {
-        return new ServerConfig(host, port, dataDir, jwtSecret, jwtPublicKey, origins, dev, storage);
+    /** Never prints the secret (configurations end up in logs). */
+    @Override
+    public String toString() {
+        return "ServerConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", jwtSecret="
+                + (jwtSecret == null ? "none" : "(hidden)") + ", jwtPublicKey=" + jwtPublicKey + ", allowedOrigins="
+                + allowedOrigins + ", dev=" + dev + ", storage=" + storage + "]";
     }
 
     public static ServerConfig parse(String[] args, Map<String, String> env) {

@@ -148,11 +148,6 @@ public final class SyncEndpoint implements Session.Listener.AutoDemanding, SyncS
         }
     }
 
-    /** Bytes handed to Jetty and not yet written (for tests and metrics). */
-    long queuedBytes() {
-        return queuedBytes.get();
-    }
-
     /** Shutdown: close with 1001; completes when the close is done. */
     CompletableFuture<Void> closeGoingAway() {
         Session s = session;
@@ -161,14 +156,6 @@ public final class SyncEndpoint implements Session.Listener.AutoDemanding, SyncS
         }
         s.close(StatusCode.SHUTDOWN, "server shutting down", Callback.NOOP);
         return closedFuture;
-    }
-
-    /** Drops the connection without a close handshake (tests: a network failure). */
-    void disconnect() {
-        Session s = session;
-        if (s != null) {
-            s.disconnect();
-        }
     }
 
     /** Closes the connection with 1001 (tests: the server side ending one connection). */

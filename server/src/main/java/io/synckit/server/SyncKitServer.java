@@ -242,11 +242,6 @@ public final class SyncKitServer implements AutoCloseable {
         return sync.forEachConnectionOf(replicaId, SyncEndpoint::closeNormally);
     }
 
-    /** Open /sync connections. */
-    int openConnections() {
-        return sync.metrics.connectionsOpen.get();
-    }
-
     /** Runs {@code task} holding the engine lock (tests: look into the store consistently). */
     <T> T withEngineLock(java.util.function.Supplier<T> task) {
         return sync.locked(engine -> task.get());

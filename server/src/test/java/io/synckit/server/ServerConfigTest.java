@@ -40,6 +40,7 @@ class ServerConfigTest {
         assertEquals(SECRET, fromEnv.jwtSecret());
         assertFalse(fromEnv.dev());
         assertEquals(List.of("https://a.example"), fromEnv.allowedOrigins());
+        assertFalse(fromEnv.toString().contains(SECRET), "the secret never reaches a log");
         ServerConfig c = ServerConfig.parse(new String[] {"--port", "0", "--host=::1", "--allowed-origins",
             "https://b.example, https://c.example", "--storage", "memory", "--data-dir", "/tmp/x"}, env);
         assertEquals("::1", c.host());
