@@ -16,7 +16,7 @@ import java.util.Map;
  * @param storage {@code sqlite} (default) or {@code memory} (development fallback, nothing survives a restart)
  */
 public record ServerConfig(String host, int port, Path dataDir, String jwtSecret, Path jwtPublicKey,
-        List<String> allowedOrigins, boolean dev, String storage) {
+        List<String> allowedOrigins, boolean dev, String storage, String postgresUrl) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final String DEFAULT_DATA_DIR = "synckit-data";
@@ -29,12 +29,12 @@ public record ServerConfig(String host, int port, Path dataDir, String jwtSecret
 
     /** {@link #dev}: what tests and the browser tests use. */
     public ServerConfig(String host, int port) {
-        this(host, port, Path.of(DEFAULT_DATA_DIR), null, null, List.of(), true, "memory");
+        this(host, port, Path.of(DEFAULT_DATA_DIR), null, null, List.of(), true, "memory", null);
     }
 
     /** Development settings on {@code host:port}: dev mode, memory storage. */
     public static ServerConfig dev(String host, int port) {
-        return new ServerConfig(host, port, Path.of(DEFAULT_DATA_DIR), null, null, List.of(), true, "memory");
+        return new ServerConfig(host, port, Path.of(DEFAULT_DATA_DIR), null, null, List.of(), true, "memory", null);
     }
 
     /** Never prints the secret (configurations end up in logs). */
@@ -42,7 +42,8 @@ public record ServerConfig(String host, int port, Path dataDir, String jwtSecret
     public String toString() {
         return "ServerConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", jwtSecret="
                 + (jwtSecret == null ? "none" : "(hidden)") + ", jwtPublicKey=" + jwtPublicKey + ", allowedOrigins="
-                + allowedOrigins + ", dev=" + dev + ", storage=" + storage + "]";
+                + allowedOrigins + ", dev=" + dev + ", storage=" + storage
+                + (postgresUrl == null ? "" : ", postgres=(configured)") + "]";
     }
 
     public static ServerConfig parse(String[] args, Map<String, String> env) {
@@ -54,6 +55,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jwtSecret
         String origins = env.getOrDefault("SYNCKIT_ALLOWED_ORIGINS", "");
         boolean dev = "true".equalsIgnoreCase(env.getOrDefault("SYNCKIT_DEV", "false"));
         String storage = env.getOrDefault("SYNCKIT_STORAGE", "sqlite");
+        String postgresUrl = env.get("SYNCKIT_POSTGRES_URL");
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String value;
@@ -84,6 +86,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jwtSecret
                 case "--jwt-public-key" -> publicKey = value;
                 case "--allowed-origins" -> origins = value;
                 case "--storage" -> storage = value;
+                case "--postgres-url" -> postgresUrl = value;
                 case "--dev" -> dev = Boolean.parseBoolean(value);
                 default -> throw new UsageException("unknown option " + name);
             }
@@ -104,8 +107,8 @@ public record ServerConfig(String host, int port, Path dataDir, String jwtSecret
             throw new UsageException("--jwt-secret must be at least " + MIN_SECRET_BYTES
                     + " bytes (HS256 needs a 256-bit key); generate one with: openssl rand -base64 32");
         }
-        if (!storage.equals("sqlite") && !storage.equals("memory")) {
-            throw new UsageException("--storage must be sqlite or memory, got '" + storage + "'");
+        if (!storage.equals("sqlite") && !storage.equals("memory") && !(storage.equals("postgres") && postgresUrl != null)) {
+            throw new UsageException("--storage must be sqlite or memory (or give --postgres-url), got '" + storage + "'");
         }
         List<String> originList = new ArrayList<>();
         for (String o : origins.split(",")) {
@@ -118,7 +121,12 @@ public record ServerConfig(String host, int port, Path dataDir, String jwtSecret
             throw new UsageException("no JWT key configured: pass --jwt-secret (or SYNCKIT_JWT_SECRET) or "
                     + "--jwt-public-key, or run with --dev for local development");
         }
-        return new ServerConfig(host, p, Path.of(dataDir), secret, key, originList, dev, storage);
+        if (postgresUrl != null && !postgresUrl.isBlank()) {
+            storage = "postgres";
+        } else {
+            postgresUrl = null;
+        }
+        return new ServerConfig(host, p, Path.of(dataDir), secret, key, originList, dev, storage, postgresUrl);
     }
 
     public static final String USAGE = """
@@ -128,6 +136,8 @@ public record ServerConfig(String host, int port, Path dataDir, String jwtSecret
               --port PORT            port to listen on, 0 for any free port (default 8080; env SYNCKIT_PORT)
               --data-dir DIR         where the storage keeps its files (default synckit-data; env SYNCKIT_DATA_DIR)
               --storage KIND         sqlite (default) or memory (development only: lost on restart; env SYNCKIT_STORAGE)
+              --postgres-url URL     store in PostgreSQL instead, e.g. jdbc:postgresql://db:5432/synckit?user=synckit
+                                     (env SYNCKIT_POSTGRES_URL)
               --jwt-secret SECRET    HS256 key, at least 32 bytes (env SYNCKIT_JWT_SECRET)
               --jwt-public-key FILE  PEM public key for RS256 (RSA) or ES256 (EC P-256) (env SYNCKIT_JWT_PUBLIC_KEY)
               --allowed-origins LIST comma list of browser origins allowed to open /sync, e.g.

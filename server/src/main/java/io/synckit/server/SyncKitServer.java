@@ -55,6 +55,8 @@ public final class SyncKitServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final ServerConfig config;
+    /** Closed with the server when it is a database store (it holds connections / the SQLite file). */
+    private final ServerStore store;
     private final SyncService sync;
     private final byte[] devSecret;
 
@@ -70,6 +72,7 @@ public final class SyncKitServer implements AutoCloseable {
 
     public SyncKitServer(ServerConfig config, ServerStore store, long maxQueuedBytes, SyncServer.Options options) {
         this.config = config;
+        this.store = store;
         List<SyncServer.Authenticator> auths = new ArrayList<>();
         if (config.jwtSecret() != null) {
             auths.add(JwtAuthenticator.hs256(config.jwtSecret().getBytes(StandardCharsets.UTF_8), System::currentTimeMillis));
@@ -160,8 +163,8 @@ public final class SyncKitServer implements AutoCloseable {
             LOG.warn("--storage memory: documents live in this process only and are lost when it stops");
             return new InMemoryServerStore();
         }
-        // TODO storage: SqliteServerStore in config.dataDir() (the storage half of the sync-server issue)
-        throw new IllegalArgumentException("the SQLite storage is not in this build yet; run with --storage memory");
+        // SQLite in the data dir, or PostgreSQL when --postgres-url is given (docs/server.md, "Storage").
+        return io.synckit.server.storage.ServerStores.open(config.postgresUrl(), config.dataDir());
     }
 
     private static ContextHandler exact(String path, Handler handler) {
@@ -255,6 +258,9 @@ public final class SyncKitServer implements AutoCloseable {
     public void close() throws Exception {
         sync.shutdown(SHUTDOWN_MILLIS);
         server.stop();
+        if (store instanceof io.synckit.server.storage.CloseableServerStore c) {
+            c.close();
+        }
     }
 
     private record Answer(int status, String body) {

@@ -64,7 +64,20 @@ class ServerConfigTest {
         assertEquals("--port must be a number from 0 to 65535, got 70000", usageError("--port=70000"));
         assertEquals("--port needs a value", usageError("--port"));
         assertEquals("unknown option --nope", usageError("--nope", "x"));
-        assertEquals("--storage must be sqlite or memory, got 'x'", usageError("--dev", "--storage", "x"));
+        assertEquals("--storage must be sqlite or memory (or give --postgres-url), got 'x'", usageError("--dev", "--storage", "x"));
         assertNull(usageError("--help"));
+    }
+
+    @Test
+    void aPostgresUrlSelectsPostgres() {
+        ServerConfig c = ServerConfig.parse(new String[] {"--dev", "--postgres-url", "jdbc:postgresql://db/s"}, Map.of());
+        assertEquals("postgres", c.storage());
+        assertEquals("jdbc:postgresql://db/s", c.postgresUrl());
+        assertFalse(c.toString().contains("db/s"), "the URL may hold a password: not in logs");
+        ServerConfig fromEnv = ServerConfig.parse(new String[] {"--dev"}, Map.of("SYNCKIT_POSTGRES_URL", "jdbc:postgresql://e/s"));
+        assertEquals("postgres", fromEnv.storage());
+        ServerConfig plain = ServerConfig.parse(new String[] {"--dev"}, Map.of());
+        assertEquals("sqlite", plain.storage());
+        assertNull(plain.postgresUrl());
     }
 }

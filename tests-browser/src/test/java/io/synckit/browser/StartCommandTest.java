@@ -32,7 +32,10 @@ class StartCommandTest extends BrowserTest {
     static void startServerProcess() throws Exception {
         assertTrue(Files.isRegularFile(JAR), JAR.toAbsolutePath() + " is missing; build with mvn -B package");
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        process = new ProcessBuilder(java, "-jar", JAR.toString(), "--port", "0").redirectErrorStream(true).start();
+        // As the README runs it (--dev, default SQLite storage), with the data in a fresh folder.
+        Path dataDir = Files.createTempDirectory("synckit-start-command");
+        process = new ProcessBuilder(java, "-jar", JAR.toAbsolutePath().toString(), "--dev", "--port", "0",
+                "--data-dir", dataDir.toString()).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         StringBuilder log = new StringBuilder();
         // Blocks until the server prints its URL, or ends (readLine returns null when the process exits).
