@@ -14,9 +14,10 @@ import java.util.Map;
  * @param allowedOrigins browser origins allowed to open /sync (besides the server's own); ignored with dev
  * @param dev development mode: /dev/token, any origin, a loud warning
  * @param storage {@code sqlite} (default) or {@code memory} (development fallback, nothing survives a restart)
+ * @param redisUrl scale-out: Redis for fanning updates out to the other nodes ({@link RedisFanout}), or null
  */
 public record ServerConfig(String host, int port, Path dataDir, String jwtSecret, Path jwtPublicKey,
-        List<String> allowedOrigins, boolean dev, String storage) {
+        List<String> allowedOrigins, boolean dev, String storage, String redisUrl) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final String DEFAULT_DATA_DIR = "synckit-data";
@@ -25,6 +26,16 @@ public record ServerConfig(String host, int port, Path dataDir, String jwtSecret
 
     public ServerConfig {
         allowedOrigins = List.copyOf(allowedOrigins);
+    }
+
+    /** Without scale-out (no Redis). */
+    public ServerConfig(String host, int port, Path dataDir, String jwtSecret, Path jwtPublicKey,
+            List<String> allowedOrigins, boolean dev, String storage) {
+        this(host, port, dataDir, jwtSecret, jwtPublicKey, allowedOrigins, dev, storage, null);
+    }
+
+    public ServerConfig withRedisUrl(String url) {
+        return new ServerConfig(host, port, dataDir, jwtSecret, jwtPublicKey, allowedOrigins, dev, storage, url);
     }
 
     /** {@link #dev}: what tests and the browser tests use. */
@@ -38,15 +49,15 @@ public record ServerConfig(String host, int port, Path dataDir, String jwtSecret
     }
 
     public ServerConfig withJwtSecret(String secret) {
-        return new ServerConfig(host, port, dataDir, secret, jwtPublicKey, allowedOrigins, dev, storage);
+        return new ServerConfig(host, port, dataDir, secret, jwtPublicKey, allowedOrigins, dev, storage, redisUrl);
     }
 
     public ServerConfig withDev(boolean on) {
-        return new ServerConfig(host, port, dataDir, jwtSecret, jwtPublicKey, allowedOrigins, on, storage);
+        return new ServerConfig(host, port, dataDir, jwtSecret, jwtPublicKey, allowedOrigins, on, storage, redisUrl);
     }
 
     public ServerConfig withAllowedOrigins(List<String> origins) {
-        return new ServerConfig(host, port, dataDir, jwtSecret, jwtPublicKey, origins, dev, storage);
+        return new ServerConfig(host, port, dataDir, jwtSecret, jwtPublicKey, origins, dev, storage, redisUrl);
     }
 
     public static ServerConfig parse(String[] args, Map<String, String> env) {
@@ -58,6 +69,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jwtSecret
         String origins = env.getOrDefault("SYNCKIT_ALLOWED_ORIGINS", "");
         boolean dev = "true".equalsIgnoreCase(env.getOrDefault("SYNCKIT_DEV", "false"));
         String storage = env.getOrDefault("SYNCKIT_STORAGE", "sqlite");
+        String redisUrl = env.get("SYNCKIT_REDIS_URL");
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String value;
@@ -88,6 +100,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jwtSecret
                 case "--jwt-public-key" -> publicKey = value;
                 case "--allowed-origins" -> origins = value;
                 case "--storage" -> storage = value;
+                case "--redis-url" -> redisUrl = value;
                 case "--dev" -> dev = Boolean.parseBoolean(value);
                 default -> throw new UsageException("unknown option " + name);
             }
@@ -122,7 +135,13 @@ public record ServerConfig(String host, int port, Path dataDir, String jwtSecret
             throw new UsageException("no JWT key configured: pass --jwt-secret (or SYNCKIT_JWT_SECRET) or "
                     + "--jwt-public-key, or run with --dev for local development");
         }
-        return new ServerConfig(host, p, Path.of(dataDir), secret, key, originList, dev, storage);
+        if (redisUrl != null && (redisUrl = redisUrl.strip()).isEmpty()) {
+            redisUrl = null;
+        }
+        if (redisUrl != null && !redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
+            throw new UsageException("--redis-url must look like redis://host:6379, got '" + redisUrl + "'");
+        }
+        return new ServerConfig(host, p, Path.of(dataDir), secret, key, originList, dev, storage, redisUrl);
     }
 
     public static final String USAGE = """
@@ -134,6 +153,8 @@ public record ServerConfig(String host, int port, Path dataDir, String jwtSecret
               --storage KIND         sqlite (default) or memory (development only: lost on restart; env SYNCKIT_STORAGE)
               --jwt-secret SECRET    HS256 key, at least 32 bytes (env SYNCKIT_JWT_SECRET)
               --jwt-public-key FILE  PEM public key for RS256 (RSA) or ES256 (EC P-256) (env SYNCKIT_JWT_PUBLIC_KEY)
+              --redis-url URL        scale-out: redis://host:6379 to fan updates out to the other nodes sharing the
+                                     database (env SYNCKIT_REDIS_URL; docs/server.md, "Scaling out")
               --allowed-origins LIST comma list of browser origins allowed to open /sync, e.g.
                                      https://app.example.com (env SYNCKIT_ALLOWED_ORIGINS; the server's own
                                      origin is always allowed; --dev allows any)

@@ -57,6 +57,7 @@ public final class SyncKitServer implements AutoCloseable {
     private final ServerConfig config;
     private final SyncService sync;
     private final byte[] devSecret;
+    private volatile RedisFanout fanout; // scale-out: started by start(); null without --redis-url
 
     /** With the storage {@code config} names. */
     public SyncKitServer(ServerConfig config) {
@@ -99,6 +100,10 @@ public final class SyncKitServer implements AutoCloseable {
         }
         if (auths.isEmpty()) {
             throw new IllegalArgumentException("no JWT key configured: pass --jwt-secret or --jwt-public-key, or --dev");
+        }
+        // ---- scale-out: nodes share the store; count-based compaction is per node, so it is off ----
+        if (config.redisUrl() != null) {
+            options.compactAfter = Integer.MAX_VALUE;
         }
         sync = new SyncService(store, JwtAuthenticator.anyOf(auths), options, maxQueuedBytes);
 
@@ -208,6 +213,9 @@ public final class SyncKitServer implements AutoCloseable {
     }
 
     public SyncKitServer start() throws Exception {
+        if (config.redisUrl() != null && fanout == null) { // scale-out
+            fanout = RedisFanout.attach(config.redisUrl(), sync);
+        }
         server.start();
         return this;
     }
@@ -242,6 +250,11 @@ public final class SyncKitServer implements AutoCloseable {
         return sync.forEachConnectionOf(replicaId, SyncEndpoint::closeNormally);
     }
 
+    /** Scale-out: the Redis fan-out, or null without --redis-url. */
+    RedisFanout fanout() {
+        return fanout;
+    }
+
     /** Open /sync connections. */
     int openConnections() {
         return sync.metrics.connectionsOpen.get();
@@ -260,6 +273,9 @@ public final class SyncKitServer implements AutoCloseable {
     public void close() throws Exception {
         sync.shutdown(SHUTDOWN_MILLIS);
         server.stop();
+        if (fanout != null) {
+            fanout.close();
+        }
     }
 
     private record Answer(int status, String body) {
