@@ -43,6 +43,8 @@ public final class RedisFanout implements AutoCloseable {
     public static final String CHANNEL = "synckit:updates";
     private static final byte[] CHANNEL_BYTES = CHANNEL.getBytes(StandardCharsets.UTF_8);
     private static final byte FORMAT = 1;
+    /** The type of a notice "I was cut off and dropped updates: reload your documents from the store". */
+    static final int TYPE_RELOAD = -1;
     static final int QUEUE_CAPACITY = 10_000;
     static final long MAX_BACKOFF_MILLIS = 2000;
     private static final int CONNECT_TIMEOUT_MILLIS = 2000;
@@ -306,6 +308,10 @@ public final class RedisFanout implements AutoCloseable {
         if (m.nodeId().equals(nodeId)) {
             return; // our own: already applied and broadcast here
         }
+        if (m.type() == TYPE_RELOAD) {
+            node.missed(); // that node dropped updates while cut off from Redis: they are in the store
+            return;
+        }
         received.incrementAndGet();
         try {
             node.applyRemote(m.docId(), m.data());
@@ -332,6 +338,8 @@ public final class RedisFanout implements AutoCloseable {
     private void markUp() {
         if (down.compareAndSet(true, false)) {
             LOG.info("Redis at {} is reachable again: fan-out resumed", where);
+            // Other nodes may not have seen this outage (only this node cut off): tell them to reload.
+            queue.offer(encode(nodeId, "", TYPE_RELOAD, new byte[0]));
             try {
                 node.missed(); // what other nodes published during the outage is in the store
             } catch (RuntimeException ignored) {

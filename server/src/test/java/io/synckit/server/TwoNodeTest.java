@@ -39,8 +39,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Scale-out with real PostgreSQL and real Redis: two server nodes (two SyncKitServer instances on two
  * ports) share one database (a fresh schema per test, through pgjdbc's {@code currentSchema}) and fan out
- * through one Redis. Node B reaches Redis through a TCP proxy in this test, so Redis can "go away" for B
- * (every connection cut, new ones refused) and come back without touching the shared Redis server.
+ * through one Redis. Both reach Redis through a TCP proxy in this test, so Redis can "go away" (every
+ * connection cut, new ones refused) and come back without touching the shared Redis server.
  * URLs from {@code SYNCKIT_TEST_POSTGRES_URL} and {@code SYNCKIT_TEST_REDIS_URL} (scripts/test.sh starts
  * both); unset: skipped, except under {@code CI=true}, where that is a failure.
  */
@@ -53,7 +53,7 @@ class TwoNodeTest {
     private String schema;
     private SyncKitServer nodeA;
     private SyncKitServer nodeB;
-    private TcpProxy redisForB;
+    private TcpProxy redisProxy;
 
     @BeforeAll
     static void environment() {
@@ -77,9 +77,9 @@ class TwoNodeTest {
     void twoNodes() throws Exception {
         schema = "twonode_" + ProcessHandle.current().pid() + "_" + System.nanoTime() % 1_000_000;
         sql("CREATE SCHEMA " + schema);
-        redisForB = new TcpProxy(redis.getHost(), redis.getPort());
-        nodeA = node(redis.toString());
-        nodeB = node("redis://127.0.0.1:" + redisForB.port());
+        redisProxy = new TcpProxy(redis.getHost(), redis.getPort());
+        nodeA = node("redis://127.0.0.1:" + redisProxy.port());
+        nodeB = node("redis://127.0.0.1:" + redisProxy.port());
         awaitTrue("both nodes subscribed to Redis", () -> nodeA.fanout().subscribed() && nodeB.fanout().subscribed());
     }
 
@@ -97,8 +97,8 @@ class TwoNodeTest {
         for (int i = closeAfter.size() - 1; i >= 0; i--) {
             closeAfter.get(i).close();
         }
-        if (redisForB != null) {
-            redisForB.close();
+        if (redisProxy != null) {
+            redisProxy.close();
         }
         if (schema != null) {
             sql("DROP SCHEMA " + schema + " CASCADE");
@@ -150,10 +150,18 @@ class TwoNodeTest {
                 "carried by Redis: A received " + nodeA.fanout().received() + ", B " + nodeB.fanout().received());
         assertEquals(0, nodeA.fanout().outagesLogged() + nodeB.fanout().outagesLogged());
 
-        // 2. Redis goes away for B: B logs one error, keeps serving and storing; A's client catches up from
-        // PostgreSQL when it subscribes again (here: its connection drops and it reconnects).
-        redisForB.cut();
-        awaitTrue("B noticed the outage", () -> nodeB.fanout().outagesLogged() == 1);
+        // A second client on A keeps the documents in A's memory throughout.
+        WsSyncHost a2 = client(nodeA, 104);
+        PnCounter ca2 = new PnCounter(104);
+        a2.open("c", ca2);
+        a2.start();
+        a2.await("a2 sees 4", () -> ca2.value() == 4);
+
+        // 2. Redis goes away: each node logs one error and keeps serving and storing; A's client catches up
+        // from PostgreSQL when it subscribes again (here: its connection drops and it reconnects).
+        redisProxy.cut();
+        awaitTrue("both nodes noticed the outage",
+                () -> nodeB.fanout().outagesLogged() == 1 && nodeA.fanout().outagesLogged() == 1);
         long receivedByA = nodeA.fanout().received();
         for (int i = 0; i < 3; i++) {
             b.run(c -> {
@@ -178,14 +186,16 @@ class TwoNodeTest {
                 () -> ca.value() == 34 && ta.toString().equals(">Hello world"), FAN_OUT);
 
         // 3. Redis is back for B: fan-out resumes without anyone reconnecting.
-        redisForB.restore();
-        awaitTrue("B subscribed again", () -> nodeB.fanout().subscribed());
+        redisProxy.restore();
+        awaitTrue("both subscribed again", () -> nodeA.fanout().subscribed() && nodeB.fanout().subscribed());
         b.run(c -> {
             cb.increment(100);
             c.localChange("c");
         });
         a.await("a sees B's edit through Redis again", () -> ca.value() == 134, FAN_OUT);
+        a2.await("a2, subscribed all along, too", () -> ca2.value() == 134, FAN_OUT);
         assertEquals(1, nodeB.fanout().outagesLogged());
+        assertEquals(1, nodeA.fanout().outagesLogged());
     }
 
     /** Polls {@code condition} until it holds; fails after 15 s. */

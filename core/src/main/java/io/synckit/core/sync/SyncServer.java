@@ -153,15 +153,26 @@ public final class SyncServer {
 
     /**
      * An update another server node already stored (in the store this one shares) and acknowledged. When
-     * the document is in memory it is applied and broadcast to this node's subscribers; when it is not,
-     * nothing happens (it is loaded from the store, update included, when next needed). An update that is
+     * the document is in memory it is applied and broadcast to this node's subscribers (a document marked
+     * stale by {@link #reloadDocuments} is reloaded from the store first); when it is not, nothing happens
+     * (it is loaded from the store, update included, when next needed). An update that is
      * not for the document's type or does not apply is ignored: the store holds it, so the document is
      * right again once reloaded. Never stored and never acknowledged here.
      */
     public void applyRemote(String docId, byte[] data) {
         Doc d = docId == null || data == null ? null : docs.get(docId);
-        if (d == null || d.state == null || DocTypes.ofUpdate(data) != d.type) {
+        if (d == null || DocTypes.ofUpdate(data) != d.type) {
             return;
+        }
+        if (d.state == null) {
+            try {
+                d = doc(docId, d.type);
+            } catch (RuntimeException e) {
+                return; // the store is unavailable: reloaded at the next Subscribe or Update
+            }
+            if (d == null || d.state == null) {
+                return;
+            }
         }
         try {
             d.state.applyUpdate(data);

@@ -224,5 +224,17 @@ class SyncServerScaleOutTest {
         assertEquals(6.0, counterValue(a.subscribed("c", DocType.COUNTER, new PnCounter(11).encodeStateVector())),
                 "subscribing again after the reload");
         a.nothing();
+
+        // A remote update for a document marked stale: reloaded from the store, then broadcast.
+        nodeA.reloadDocuments();
+        byte[] u = increment(new PnCounter(22), 1);
+        Client b2 = new Client(nodeB, 22);
+        b2.update(1, "c", u);
+        b2.only(Ack.class);
+        nodeA.applyRemote("c", u);
+        assertArrayEquals(u, a.only(Broadcast.class).data);
+        assertArrayEquals(u, a2.only(Broadcast.class).data);
+        Client a3 = new Client(nodeA, 13);
+        assertEquals(7.0, counterValue(a3.subscribed("c", DocType.COUNTER, new PnCounter(13).encodeStateVector())));
     }
 }
