@@ -76,6 +76,7 @@ public final class RedisFanout implements AutoCloseable {
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong reloadNotices = new AtomicLong();
     private final Thread publisher;
     private final Thread subscriber;
     private volatile boolean closed;
@@ -152,6 +153,11 @@ public final class RedisFanout implements AutoCloseable {
 
     public long dropped() {
         return dropped.get();
+    }
+
+    /** Notices received from nodes that were cut off alone ("reload from the store"). */
+    public long reloadNotices() {
+        return reloadNotices.get();
     }
 
     /** Queues an acknowledged update for publishing; never blocks (called under the engine lock). */
@@ -310,6 +316,7 @@ public final class RedisFanout implements AutoCloseable {
         }
         if (m.type() == TYPE_RELOAD) {
             node.missed(); // that node dropped updates while cut off from Redis: they are in the store
+            reloadNotices.incrementAndGet();
             return;
         }
         received.incrementAndGet();

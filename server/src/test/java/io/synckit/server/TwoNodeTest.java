@@ -78,8 +78,12 @@ class TwoNodeTest {
         schema = "twonode_" + ProcessHandle.current().pid() + "_" + System.nanoTime() % 1_000_000;
         sql("CREATE SCHEMA " + schema);
         redisProxy = new TcpProxy(redis.getHost(), redis.getPort());
-        nodeA = node("redis://127.0.0.1:" + redisProxy.port());
-        nodeB = node("redis://127.0.0.1:" + redisProxy.port());
+    }
+
+    /** Node A and node B, reaching Redis through {@code proxyForA} and {@code proxyForB}. */
+    private void startNodes(TcpProxy proxyForA, TcpProxy proxyForB) throws Exception {
+        nodeA = node("redis://127.0.0.1:" + proxyForA.port());
+        nodeB = node("redis://127.0.0.1:" + proxyForB.port());
         awaitTrue("both nodes subscribed to Redis", () -> nodeA.fanout().subscribed() && nodeB.fanout().subscribed());
     }
 
@@ -116,6 +120,7 @@ class TwoNodeTest {
 
     @Test
     void editsOnOneNodeReachClientsOfTheOtherAndSurviveARedisOutage() throws Exception {
+        startNodes(redisProxy, redisProxy);
         WsSyncHost a = client(nodeA, 101);
         WsSyncHost b = client(nodeB, 102);
         PnCounter ca = new PnCounter(101);
@@ -196,6 +201,45 @@ class TwoNodeTest {
         a2.await("a2, subscribed all along, too", () -> ca2.value() == 134, FAN_OUT);
         assertEquals(1, nodeB.fanout().outagesLogged());
         assertEquals(1, nodeA.fanout().outagesLogged());
+    }
+
+    @Test
+    void aNodeCutOffAloneTellsTheOthersToReloadWhenItIsBack() throws Exception {
+        TcpProxy onlyB = new TcpProxy(redis.getHost(), redis.getPort());
+        closeAfter.add(onlyB);
+        startNodes(redisProxy, onlyB);
+        WsSyncHost a = client(nodeA, 201);
+        WsSyncHost a2 = client(nodeA, 202); // keeps the document in A's memory throughout
+        WsSyncHost b = client(nodeB, 203);
+        PnCounter ca = new PnCounter(201);
+        PnCounter ca2 = new PnCounter(202);
+        PnCounter cb = new PnCounter(203);
+        a.open("c", ca);
+        a2.open("c", ca2);
+        b.open("c", cb);
+        a.start();
+        a2.start();
+        b.start();
+        b.await("b online", () -> b.client.status() == SyncClient.STATUS_ONLINE);
+        b.run(c -> {
+            cb.increment(1);
+            c.localChange("c");
+        });
+        a.await("a sees 1", () -> ca.value() == 1, FAN_OUT);
+        a2.await("a2 sees 1", () -> ca2.value() == 1, FAN_OUT);
+
+        onlyB.cut(); // A still reaches Redis and cannot tell that B's updates are not coming
+        awaitTrue("B noticed the outage", () -> nodeB.fanout().outagesLogged() == 1);
+        b.run(c -> {
+            cb.increment(10);
+            c.localChange("c");
+        });
+        b.await("B acknowledged during the outage", () -> b.client.pending() == 0);
+        onlyB.restore();
+        awaitTrue("A was told to reload", () -> nodeA.fanout().reloadNotices() >= 1);
+        assertEquals(0, nodeA.fanout().outagesLogged());
+        assertEquals(1, nodeA.closeConnectionsOf(201));
+        a.await("a caught up from PostgreSQL after resubscribing", () -> ca.value() == 11, FAN_OUT);
     }
 
     /** Polls {@code condition} until it holds; fails after 15 s. */
