@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.BinaryJedisPubSub;
@@ -125,6 +127,17 @@ public final class RedisFanout implements AutoCloseable {
             engine.setUpdateListener(f::publish);
             return null;
         });
+        var registry = sync.metrics.registry;
+        FunctionCounter.builder("synckit.fanout.published", f, RedisFanout::published)
+                .description("updates published to the other nodes through Redis").register(registry);
+        FunctionCounter.builder("synckit.fanout.received", f, RedisFanout::received)
+                .description("updates of other nodes received through Redis").register(registry);
+        FunctionCounter.builder("synckit.fanout.dropped", f, RedisFanout::dropped)
+                .description("updates not published (Redis unreachable, or the queue full)").register(registry);
+        FunctionCounter.builder("synckit.fanout.outages", f, RedisFanout::outagesLogged)
+                .description("Redis outages (each logged once)").register(registry);
+        Gauge.builder("synckit.fanout.subscribed", f, x -> x.subscribed() ? 1 : 0)
+                .description("1 while subscribed to the Redis channel").register(registry);
         return f;
     }
 

@@ -201,6 +201,10 @@ class TwoNodeTest {
         a2.await("a2, subscribed all along, too", () -> ca2.value() == 134, FAN_OUT);
         assertEquals(1, nodeB.fanout().outagesLogged());
         assertEquals(1, nodeA.fanout().outagesLogged());
+        String metrics = WsSyncHost.HTTP.send(HttpRequest.newBuilder(URI.create(nodeB.uri() + "metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(metrics.contains("synckit_fanout_outages_total 1.0"), metrics);
+        assertTrue(metrics.contains("synckit_fanout_subscribed 1.0"), metrics);
     }
 
     @Test
