@@ -14,9 +14,10 @@ import java.util.Map;
  * @param allowedOrigins browser origins allowed to open /sync (besides the server's own); ignored with dev
  * @param dev development mode: /dev/token, any origin, a loud warning
  * @param storage {@code sqlite} (default) or {@code memory} (development fallback, nothing survives a restart)
+ * @param redisUrl scale-out: Redis for fanning updates out to the other nodes ({@link RedisFanout}), or null
  */
 public record ServerConfig(String host, int port, Path dataDir, String jwtSecret, Path jwtPublicKey,
-        List<String> allowedOrigins, boolean dev, String storage, String postgresUrl) {
+        List<String> allowedOrigins, boolean dev, String storage, String postgresUrl, String redisUrl) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final String DEFAULT_DATA_DIR = "synckit-data";
@@ -27,14 +28,36 @@ public record ServerConfig(String host, int port, Path dataDir, String jwtSecret
         allowedOrigins = List.copyOf(allowedOrigins);
     }
 
+    /** Without PostgreSQL or Redis (embedded storage, one node). */
+    public ServerConfig(String host, int port, Path dataDir, String jwtSecret, Path jwtPublicKey,
+            List<String> allowedOrigins, boolean dev, String storage) {
+        this(host, port, dataDir, jwtSecret, jwtPublicKey, allowedOrigins, dev, storage, null, null);
+    }
+
+    public ServerConfig withRedisUrl(String url) {
+        return new ServerConfig(host, port, dataDir, jwtSecret, jwtPublicKey, allowedOrigins, dev, storage, postgresUrl, url);
+    }
+
     /** {@link #dev}: what tests and the browser tests use. */
     public ServerConfig(String host, int port) {
-        this(host, port, Path.of(DEFAULT_DATA_DIR), null, null, List.of(), true, "memory", null);
+        this(host, port, Path.of(DEFAULT_DATA_DIR), null, null, List.of(), true, "memory", null, null);
     }
 
     /** Development settings on {@code host:port}: dev mode, memory storage. */
     public static ServerConfig dev(String host, int port) {
-        return new ServerConfig(host, port, Path.of(DEFAULT_DATA_DIR), null, null, List.of(), true, "memory", null);
+        return new ServerConfig(host, port, Path.of(DEFAULT_DATA_DIR), null, null, List.of(), true, "memory", null, null);
+    }
+
+    public ServerConfig withJwtSecret(String secret) {
+        return new ServerConfig(host, port, dataDir, secret, jwtPublicKey, allowedOrigins, dev, storage, postgresUrl, redisUrl);
+    }
+
+    public ServerConfig withDev(boolean on) {
+        return new ServerConfig(host, port, dataDir, jwtSecret, jwtPublicKey, allowedOrigins, on, storage, postgresUrl, redisUrl);
+    }
+
+    public ServerConfig withAllowedOrigins(List<String> origins) {
+        return new ServerConfig(host, port, dataDir, jwtSecret, jwtPublicKey, origins, dev, storage, postgresUrl, redisUrl);
     }
 
     /** Never prints the secret (configurations end up in logs). */
@@ -43,7 +66,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jwtSecret
         return "ServerConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", jwtSecret="
                 + (jwtSecret == null ? "none" : "(hidden)") + ", jwtPublicKey=" + jwtPublicKey + ", allowedOrigins="
                 + allowedOrigins + ", dev=" + dev + ", storage=" + storage
-                + (postgresUrl == null ? "" : ", postgres=(configured)") + "]";
+                + (postgresUrl == null ? "" : ", postgres=(configured)") + (redisUrl == null ? "" : ", redis=(configured)") + "]";
     }
 
     public static ServerConfig parse(String[] args, Map<String, String> env) {
@@ -56,6 +79,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jwtSecret
         boolean dev = "true".equalsIgnoreCase(env.getOrDefault("SYNCKIT_DEV", "false"));
         String storage = env.getOrDefault("SYNCKIT_STORAGE", "sqlite");
         String postgresUrl = env.get("SYNCKIT_POSTGRES_URL");
+        String redisUrl = env.get("SYNCKIT_REDIS_URL");
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String value;
@@ -87,6 +111,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jwtSecret
                 case "--allowed-origins" -> origins = value;
                 case "--storage" -> storage = value;
                 case "--postgres-url" -> postgresUrl = value;
+                case "--redis-url" -> redisUrl = value;
                 case "--dev" -> dev = Boolean.parseBoolean(value);
                 default -> throw new UsageException("unknown option " + name);
             }
@@ -121,12 +146,18 @@ public record ServerConfig(String host, int port, Path dataDir, String jwtSecret
             throw new UsageException("no JWT key configured: pass --jwt-secret (or SYNCKIT_JWT_SECRET) or "
                     + "--jwt-public-key, or run with --dev for local development");
         }
+        if (redisUrl != null && (redisUrl = redisUrl.strip()).isEmpty()) {
+            redisUrl = null;
+        }
+        if (redisUrl != null && !redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
+            throw new UsageException("--redis-url must look like redis://host:6379, got '" + redisUrl + "'");
+        }
         if (postgresUrl != null && !postgresUrl.isBlank()) {
             storage = "postgres";
         } else {
             postgresUrl = null;
         }
-        return new ServerConfig(host, p, Path.of(dataDir), secret, key, originList, dev, storage, postgresUrl);
+        return new ServerConfig(host, p, Path.of(dataDir), secret, key, originList, dev, storage, postgresUrl, redisUrl);
     }
 
     public static final String USAGE = """
@@ -140,6 +171,8 @@ public record ServerConfig(String host, int port, Path dataDir, String jwtSecret
                                      (env SYNCKIT_POSTGRES_URL)
               --jwt-secret SECRET    HS256 key, at least 32 bytes (env SYNCKIT_JWT_SECRET)
               --jwt-public-key FILE  PEM public key for RS256 (RSA) or ES256 (EC P-256) (env SYNCKIT_JWT_PUBLIC_KEY)
+              --redis-url URL        scale-out: redis://host:6379 to fan updates out to the other nodes sharing the
+                                     database (env SYNCKIT_REDIS_URL; docs/server.md, "Scaling out")
               --allowed-origins LIST comma list of browser origins allowed to open /sync, e.g.
                                      https://app.example.com (env SYNCKIT_ALLOWED_ORIGINS; the server's own
                                      origin is always allowed; --dev allows any)

@@ -59,6 +59,7 @@ public final class SyncKitServer implements AutoCloseable {
     private final ServerStore store;
     private final SyncService sync;
     private final byte[] devSecret;
+    private volatile RedisFanout fanout; // scale-out: started by start(); null without --redis-url
 
     /** With the storage {@code config} names. */
     public SyncKitServer(ServerConfig config) {
@@ -102,6 +103,10 @@ public final class SyncKitServer implements AutoCloseable {
         }
         if (auths.isEmpty()) {
             throw new IllegalArgumentException("no JWT key configured: pass --jwt-secret or --jwt-public-key, or --dev");
+        }
+        // ---- scale-out: nodes share the store; count-based compaction is per node, so it is off ----
+        if (config.redisUrl() != null) {
+            options.compactAfter = Integer.MAX_VALUE;
         }
         sync = new SyncService(store, JwtAuthenticator.anyOf(auths), options, maxQueuedBytes);
 
@@ -211,6 +216,9 @@ public final class SyncKitServer implements AutoCloseable {
     }
 
     public SyncKitServer start() throws Exception {
+        if (config.redisUrl() != null && fanout == null) { // scale-out
+            fanout = RedisFanout.attach(config.redisUrl(), sync);
+        }
         server.start();
         return this;
     }
@@ -245,6 +253,16 @@ public final class SyncKitServer implements AutoCloseable {
         return sync.forEachConnectionOf(replicaId, SyncEndpoint::closeNormally);
     }
 
+    /** Scale-out: the Redis fan-out, or null without --redis-url. */
+    RedisFanout fanout() {
+        return fanout;
+    }
+
+    /** Open /sync connections. */
+    int openConnections() {
+        return sync.metrics.connectionsOpen.get();
+    }
+
     /** Runs {@code task} holding the engine lock (tests: look into the store consistently). */
     <T> T withEngineLock(java.util.function.Supplier<T> task) {
         return sync.locked(engine -> task.get());
@@ -258,6 +276,9 @@ public final class SyncKitServer implements AutoCloseable {
     public void close() throws Exception {
         sync.shutdown(SHUTDOWN_MILLIS);
         server.stop();
+        if (fanout != null) {
+            fanout.close();
+        }
         if (store instanceof io.synckit.server.storage.CloseableServerStore c) {
             c.close();
         }

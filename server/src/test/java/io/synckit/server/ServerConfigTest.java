@@ -80,4 +80,18 @@ class ServerConfigTest {
         assertEquals("sqlite", plain.storage());
         assertNull(plain.postgresUrl());
     }
+
+    @Test
+    void redisUrlFromFlagOrEnvironment() {
+        assertNull(ServerConfig.parse(new String[] {"--dev"}, Map.of()).redisUrl(), "no scale-out by default");
+        assertEquals("redis://r1:6379", ServerConfig.parse(new String[] {"--dev"},
+                Map.of("SYNCKIT_REDIS_URL", "redis://r1:6379")).redisUrl());
+        ServerConfig c = ServerConfig.parse(new String[] {"--dev", "--redis-url", "redis://r2:6380"},
+                Map.of("SYNCKIT_REDIS_URL", "redis://r1:6379"));
+        assertEquals("redis://r2:6380", c.redisUrl());
+        assertEquals("redis://r2:6380", c.withDev(false).withAllowedOrigins(List.of("https://a.example")).redisUrl(),
+                "kept by the with-ers");
+        assertNull(ServerConfig.parse(new String[] {"--dev", "--redis-url", " "}, Map.of()).redisUrl());
+        assertEquals("--redis-url must look like redis://host:6379, got 'r1:6379'", usageError("--dev", "--redis-url", "r1:6379"));
+    }
 }

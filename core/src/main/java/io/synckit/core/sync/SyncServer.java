@@ -83,6 +83,15 @@ public final class SyncServer {
         public int maxDocsPerConnection = 1000;
     }
 
+    /**
+     * Told about every Update once it is durable and acknowledged (scale-out: the host publishes it to
+     * the other server nodes, which pass it to their {@link #applyRemote}). Called inside the engine call;
+     * must not call back into the engine and should not block.
+     */
+    public interface UpdateListener {
+        void updated(String docId, int type, byte[] data);
+    }
+
     private final ServerStore store;
     private final Authenticator auth;
     private final Options options;
@@ -93,6 +102,7 @@ public final class SyncServer {
      * state shared by all its connections.
      */
     private final Map<String, Replica> replicas = new HashMap<>();
+    private UpdateListener updateListener;
 
     private static final class Doc {
         final int type;
@@ -134,6 +144,56 @@ public final class SyncServer {
     /** A new connection; feed it frames with {@link Connection#onFrame} and end it with {@link Connection#onClose}. */
     public Connection accept(Peer peer) {
         return new Connection(peer);
+    }
+
+    /** {@code listener} (or null for none) is told about each acknowledged Update; see {@link UpdateListener}. */
+    public void setUpdateListener(UpdateListener listener) {
+        this.updateListener = listener;
+    }
+
+    /**
+     * An update another server node already stored (in the store this one shares) and acknowledged. When
+     * the document is in memory it is applied and broadcast to this node's subscribers (a document marked
+     * stale by {@link #reloadDocuments} is reloaded from the store first); when it is not, nothing happens
+     * (it is loaded from the store, update included, when next needed). An update that is
+     * not for the document's type or does not apply is ignored: the store holds it, so the document is
+     * right again once reloaded. Never stored and never acknowledged here.
+     */
+    public void applyRemote(String docId, byte[] data) {
+        Doc d = docId == null || data == null ? null : docs.get(docId);
+        if (d == null || DocTypes.ofUpdate(data) != d.type) {
+            return;
+        }
+        if (d.state == null) {
+            try {
+                d = doc(docId, d.type);
+            } catch (RuntimeException e) {
+                return; // the store is unavailable: reloaded at the next Subscribe or Update
+            }
+            if (d == null || d.state == null) {
+                return;
+            }
+        }
+        try {
+            d.state.applyUpdate(data);
+        } catch (RuntimeException e) {
+            return;
+        }
+        byte[] frame = FrameCodec.encode(new Broadcast(docId, data));
+        for (Connection c : d.subscribers) {
+            c.peer.send(frame);
+        }
+    }
+
+    /**
+     * Marks every document in memory as stale: it is reloaded from the store at its next Subscribe or
+     * Update (scale-out: after updates of other nodes may have been missed, e.g. while the channel between
+     * nodes was down). Subscribers stay subscribed; they catch up when they subscribe again.
+     */
+    public void reloadDocuments() {
+        for (Doc d : docs.values()) {
+            d.state = null;
+        }
     }
 
     /** Documents held in memory (for metrics). */
@@ -328,6 +388,13 @@ public final class SyncServer {
             for (Connection c : d.subscribers) {
                 if (c != this) {
                     c.peer.send(frame);
+                }
+            }
+            if (updateListener != null) {
+                try {
+                    updateListener.updated(u.docId, d.type, u.data);
+                } catch (RuntimeException e) {
+                    // The update is durable and acknowledged; the listener's failure is its own to report.
                 }
             }
             if (++d.logEntries >= options.compactAfter && !d.state.hasPending()) { // see Replicated.hasPending
