@@ -1,6 +1,8 @@
 package io.synckit.web;
 
 import io.synckit.bindings.JsBytes;
+import io.synckit.core.codec.Writer;
+import io.synckit.core.json.Json;
 import io.synckit.core.protocol.Ack;
 import io.synckit.core.protocol.Broadcast;
 import io.synckit.core.protocol.DocSubscription;
@@ -17,7 +19,6 @@ import io.synckit.core.protocol.Unsubscribe;
 import io.synckit.core.protocol.Update;
 import io.synckit.core.protocol.Welcome;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.teavm.jso.JSClass;
@@ -40,7 +41,9 @@ public final class JsProtocol {
     public static Int8Array decode(Int8Array frame, Int8Array limits) {
         try {
             Message m = FrameCodec.decode(JsBytes.fromJs(frame), limits(CoreModule.readJson(JsBytes.fromJs(limits))));
-            return JsBytes.toJs(CoreModule.writeJson(toMap(m)));
+            Writer w = new Writer();
+            write(w, m);
+            return JsBytes.toJs(w.toByteArray());
         } catch (RuntimeException e) {
             throw CoreModule.toJs(e);
         }
@@ -78,73 +81,120 @@ public final class JsProtocol {
         return v instanceof Double ? (int) (double) (Double) v : fallback;
     }
 
-    private static Map<String, Object> toMap(Message m) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        if (m instanceof Hello) {
-            Hello h = (Hello) m;
-            o.put("type", "Hello");
-            o.put("protocolVersion", (double) h.protocolVersion);
-            o.put("replicaId", h.replicaId);
-            o.put("token", h.token);
-            o.put("resumeSeq", h.resumeSeq);
-            o.put("client", h.client);
-        } else if (m instanceof Welcome) {
-            Welcome w = (Welcome) m;
-            o.put("type", "Welcome");
-            o.put("protocolVersion", (double) w.protocolVersion);
-            o.put("ackedSeq", w.ackedSeq);
-            o.put("heartbeatMillis", (double) w.heartbeatMillis);
-            o.put("maxFrameBytes", (double) w.maxFrameBytes);
-        } else if (m instanceof ErrorMessage) {
-            ErrorMessage e = (ErrorMessage) m;
-            o.put("type", "Error");
-            o.put("code", (double) e.code);
-            o.put("message", e.message);
-            o.put("docId", e.docId);
-            o.put("seq", e.seq);
-            o.put("fatal", e.fatal);
-        } else if (m instanceof Subscribe) {
-            List<Object> docs = new ArrayList<>();
-            for (DocSubscription d : ((Subscribe) m).docs) {
-                Map<String, Object> s = new LinkedHashMap<>();
-                s.put("docId", d.docId);
-                s.put("type", (double) d.type);
-                s.put("stateVector", bytes(d.stateVector));
-                docs.add(s);
+    /**
+     * Writes {@code m} as a binary JSON object straight into {@code w} (no Map per message): "type"
+     * first, then the fields in proto order, as {@code fromMap} reads them.
+     */
+    private static void write(Writer w, Message m) {
+        switch (m.fieldNumber()) {
+            case Hello.FIELD_NUMBER: {
+                Hello h = (Hello) m;
+                start(w, 6, "Hello");
+                num(w, "protocolVersion", h.protocolVersion);
+                num(w, "replicaId", h.replicaId);
+                put(w, "token", h.token);
+                num(w, "resumeSeq", h.resumeSeq);
+                put(w, "client", h.client);
+                break;
             }
-            o.put("type", "Subscribe");
-            o.put("docs", docs);
-        } else if (m instanceof Unsubscribe) {
-            o.put("type", "Unsubscribe");
-            o.put("docIds", new ArrayList<Object>(((Unsubscribe) m).docIds));
-        } else if (m instanceof SyncResponse) {
-            SyncResponse s = (SyncResponse) m;
-            o.put("type", "SyncResponse");
-            o.put("docId", s.docId);
-            o.put("update", bytes(s.update));
-            o.put("stateVector", bytes(s.stateVector));
-        } else if (m instanceof Update) {
-            Update u = (Update) m;
-            o.put("type", "Update");
-            o.put("seq", u.seq);
-            o.put("docId", u.docId);
-            o.put("data", bytes(u.data));
-        } else if (m instanceof Ack) {
-            o.put("type", "Ack");
-            o.put("seq", ((Ack) m).seq);
-        } else if (m instanceof Broadcast) {
-            Broadcast b = (Broadcast) m;
-            o.put("type", "Broadcast");
-            o.put("docId", b.docId);
-            o.put("data", bytes(b.data));
-        } else if (m instanceof Ping) {
-            o.put("type", "Ping");
-            o.put("nonce", ((Ping) m).nonce);
-        } else if (m instanceof Pong) {
-            o.put("type", "Pong");
-            o.put("nonce", ((Pong) m).nonce);
+            case Welcome.FIELD_NUMBER: {
+                Welcome v = (Welcome) m;
+                start(w, 5, "Welcome");
+                num(w, "protocolVersion", v.protocolVersion);
+                num(w, "ackedSeq", v.ackedSeq);
+                num(w, "heartbeatMillis", v.heartbeatMillis);
+                num(w, "maxFrameBytes", v.maxFrameBytes);
+                break;
+            }
+            case ErrorMessage.FIELD_NUMBER: {
+                ErrorMessage e = (ErrorMessage) m;
+                start(w, 6, "Error");
+                num(w, "code", e.code);
+                put(w, "message", e.message);
+                put(w, "docId", e.docId);
+                num(w, "seq", e.seq);
+                put(w, "fatal", e.fatal);
+                break;
+            }
+            case Subscribe.FIELD_NUMBER: {
+                List<DocSubscription> docs = ((Subscribe) m).docs;
+                start(w, 2, "Subscribe");
+                w.writeString("docs");
+                Json.writeArrayStart(w, docs.size());
+                for (DocSubscription d : docs) {
+                    Json.writeObjectStart(w, 3);
+                    put(w, "docId", d.docId);
+                    num(w, "type", d.type);
+                    bytes(w, "stateVector", d.stateVector);
+                }
+                break;
+            }
+            case Unsubscribe.FIELD_NUMBER: {
+                start(w, 2, "Unsubscribe");
+                put(w, "docIds", ((Unsubscribe) m).docIds);
+                break;
+            }
+            case SyncResponse.FIELD_NUMBER: {
+                SyncResponse s = (SyncResponse) m;
+                start(w, 4, "SyncResponse");
+                put(w, "docId", s.docId);
+                bytes(w, "update", s.update);
+                bytes(w, "stateVector", s.stateVector);
+                break;
+            }
+            case Update.FIELD_NUMBER: {
+                Update u = (Update) m;
+                start(w, 4, "Update");
+                num(w, "seq", u.seq);
+                put(w, "docId", u.docId);
+                bytes(w, "data", u.data);
+                break;
+            }
+            case Ack.FIELD_NUMBER:
+                start(w, 2, "Ack");
+                num(w, "seq", ((Ack) m).seq);
+                break;
+            case Broadcast.FIELD_NUMBER: {
+                Broadcast b = (Broadcast) m;
+                start(w, 3, "Broadcast");
+                put(w, "docId", b.docId);
+                bytes(w, "data", b.data);
+                break;
+            }
+            case Ping.FIELD_NUMBER:
+                start(w, 2, "Ping");
+                num(w, "nonce", ((Ping) m).nonce);
+                break;
+            default:
+                start(w, 2, "Pong");
+                num(w, "nonce", ((Pong) m).nonce);
+                break;
         }
-        return o;
+    }
+
+    private static void start(Writer w, int entries, String type) {
+        Json.writeObjectStart(w, entries);
+        put(w, "type", type);
+    }
+
+    private static void put(Writer w, String key, Object value) {
+        w.writeString(key);
+        Json.write(w, value);
+    }
+
+    private static void num(Writer w, String key, double value) {
+        put(w, key, value);
+    }
+
+    /** Bytes as {"$bytes": [0..255, ...]}. */
+    private static void bytes(Writer w, String key, byte[] b) {
+        w.writeString(key);
+        Json.writeObjectStart(w, 1);
+        w.writeString("$bytes");
+        Json.writeArrayStart(w, b.length);
+        for (byte x : b) {
+            Json.write(w, (double) (x & 0xFF));
+        }
     }
 
     private static Message fromMap(Map<?, ?> o) {
@@ -186,16 +236,6 @@ public final class JsProtocol {
             default:
                 throw new IllegalArgumentException("unknown message type " + type);
         }
-    }
-
-    private static Map<String, Object> bytes(byte[] b) {
-        List<Object> list = new ArrayList<>(b.length);
-        for (byte x : b) {
-            list.add((double) (x & 0xFF));
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("$bytes", list);
-        return m;
     }
 
     private static byte[] bytes(Map<?, ?> o, String key) {

@@ -177,6 +177,19 @@ public final class Json {
 
     // ---- binary ----
 
+    /**
+     * Starts an object of {@code entries} members in the binary form, for writers that stream a value
+     * without building a Map: follow with that many {@code w.writeString(key)} + {@link #write} pairs.
+     */
+    public static void writeObjectStart(Writer w, int entries) {
+        w.writeByte(T_OBJECT).writeVarUint(entries);
+    }
+
+    /** Starts an array of {@code length} elements in the binary form; follow with that many {@link #write}s. */
+    public static void writeArrayStart(Writer w, int length) {
+        w.writeByte(T_ARRAY).writeVarUint(length);
+    }
+
     public static void write(Writer w, Object v) {
         if (v == NULL) {
             w.writeByte(T_NULL);

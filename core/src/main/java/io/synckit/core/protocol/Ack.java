@@ -1,7 +1,5 @@
 package io.synckit.core.protocol;
 
-import io.synckit.core.codec.Texts;
-
 /**
  * Cumulative acknowledgement: every {@link Update} of this replica up to {@link #seq} is durable on the
  * server.
@@ -32,27 +30,5 @@ public final class Ack extends Message {
     @Override
     void writeBody(ProtoWriter w) {
         w.uint64(1, seq);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        if (!(o instanceof Ack)) {
-            return false;
-        }
-        Ack m = (Ack) o;
-        return seq == m.seq;
-    }
-
-    @Override
-    public int hashCode() {
-        return 8 + Values.hash(seq);
-    }
-
-    @Override
-    public String toString() {
-        StringBuilder sb = new StringBuilder("Ack{");
-        sb.append("seq=");
-        sb.append(Texts.number(seq));
-        return sb.append('}').toString();
     }
 }

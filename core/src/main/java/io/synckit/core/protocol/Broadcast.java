@@ -1,7 +1,5 @@
 package io.synckit.core.protocol;
 
-import java.util.Arrays;
-
 /**
  * Changes made elsewhere, server to the subscribers of a document.
  *
@@ -36,32 +34,5 @@ public final class Broadcast extends Message {
     void writeBody(ProtoWriter w) {
         w.string(1, docId);
         w.bytes(2, data);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        if (!(o instanceof Broadcast)) {
-            return false;
-        }
-        Broadcast m = (Broadcast) o;
-        return docId.equals(m.docId)
-                && Arrays.equals(data, m.data);
-    }
-
-    @Override
-    public int hashCode() {
-        int h = docId.hashCode();
-        h = 31 * h + Arrays.hashCode(data);
-        return h;
-    }
-
-    @Override
-    public String toString() {
-        StringBuilder sb = new StringBuilder("Broadcast{");
-        sb.append("docId=");
-        Values.appendString(sb, docId);
-        sb.append(", data=");
-        Values.appendBytes(sb, data);
-        return sb.append('}').toString();
     }
 }

@@ -1,7 +1,5 @@
 package io.synckit.core.protocol;
 
-import java.util.Arrays;
-
 /**
  * One document of a {@link Subscribe} (not a Frame member).
  *
@@ -34,36 +32,5 @@ public final class DocSubscription {
         w.string(1, docId);
         w.enumField(2, type);
         w.bytes(3, stateVector);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        if (!(o instanceof DocSubscription)) {
-            return false;
-        }
-        DocSubscription m = (DocSubscription) o;
-        return docId.equals(m.docId)
-                && type == m.type
-                && Arrays.equals(stateVector, m.stateVector);
-    }
-
-    @Override
-    public int hashCode() {
-        int h = docId.hashCode();
-        h = 31 * h + type;
-        h = 31 * h + Arrays.hashCode(stateVector);
-        return h;
-    }
-
-    @Override
-    public String toString() {
-        StringBuilder sb = new StringBuilder("DocSubscription{");
-        sb.append("docId=");
-        Values.appendString(sb, docId);
-        sb.append(", type=");
-        sb.append(DocType.name(type));
-        sb.append(", stateVector=");
-        Values.appendBytes(sb, stateVector);
-        return sb.append('}').toString();
     }
 }

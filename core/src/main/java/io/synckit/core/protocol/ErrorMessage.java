@@ -1,7 +1,5 @@
 package io.synckit.core.protocol;
 
-import io.synckit.core.codec.Texts;
-
 /**
  * A failure ({@code Error} in the .proto; renamed so it does not hide {@code java.lang.Error}). A fatal one
  * is followed by the sender closing the connection.
@@ -52,44 +50,5 @@ public final class ErrorMessage extends Message {
         w.string(3, docId);
         w.uint64(4, seq);
         w.bool(5, fatal);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        if (!(o instanceof ErrorMessage)) {
-            return false;
-        }
-        ErrorMessage m = (ErrorMessage) o;
-        return code == m.code
-                && message.equals(m.message)
-                && docId.equals(m.docId)
-                && seq == m.seq
-                && fatal == m.fatal;
-    }
-
-    @Override
-    public int hashCode() {
-        int h = code;
-        h = 31 * h + message.hashCode();
-        h = 31 * h + docId.hashCode();
-        h = 31 * h + Values.hash(seq);
-        h = 31 * h + (fatal ? 1 : 0);
-        return h;
-    }
-
-    @Override
-    public String toString() {
-        StringBuilder sb = new StringBuilder("ErrorMessage{");
-        sb.append("code=");
-        sb.append(ErrorCode.name(code));
-        sb.append(", message=");
-        Values.appendString(sb, message);
-        sb.append(", docId=");
-        Values.appendString(sb, docId);
-        sb.append(", seq=");
-        sb.append(Texts.number(seq));
-        sb.append(", fatal=");
-        sb.append(fatal);
-        return sb.append('}').toString();
     }
 }

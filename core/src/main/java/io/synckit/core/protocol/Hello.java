@@ -1,7 +1,5 @@
 package io.synckit.core.protocol;
 
-import io.synckit.core.codec.Texts;
-
 /**
  * Opens a session: the client's first frame; it sends nothing else until {@link Welcome}.
  *
@@ -51,44 +49,5 @@ public final class Hello extends Message {
         w.string(3, token);
         w.uint64(4, resumeSeq);
         w.string(5, client);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        if (!(o instanceof Hello)) {
-            return false;
-        }
-        Hello m = (Hello) o;
-        return protocolVersion == m.protocolVersion
-                && replicaId == m.replicaId
-                && token.equals(m.token)
-                && resumeSeq == m.resumeSeq
-                && client.equals(m.client);
-    }
-
-    @Override
-    public int hashCode() {
-        int h = protocolVersion;
-        h = 31 * h + Values.hash(replicaId);
-        h = 31 * h + token.hashCode();
-        h = 31 * h + Values.hash(resumeSeq);
-        h = 31 * h + client.hashCode();
-        return h;
-    }
-
-    @Override
-    public String toString() {
-        StringBuilder sb = new StringBuilder("Hello{");
-        sb.append("protocolVersion=");
-        sb.append(protocolVersion);
-        sb.append(", replicaId=");
-        sb.append(Texts.number(replicaId));
-        sb.append(", token=");
-        Values.appendString(sb, token);
-        sb.append(", resumeSeq=");
-        sb.append(Texts.number(resumeSeq));
-        sb.append(", client=");
-        Values.appendString(sb, client);
-        return sb.append('}').toString();
     }
 }

@@ -1,7 +1,5 @@
 package io.synckit.core.protocol;
 
-import io.synckit.core.codec.Texts;
-
 /**
  * Liveness check; the receiver answers with a {@link Pong} carrying the same nonce.
  *
@@ -31,27 +29,5 @@ public final class Ping extends Message {
     @Override
     void writeBody(ProtoWriter w) {
         w.uint64(1, nonce);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        if (!(o instanceof Ping)) {
-            return false;
-        }
-        Ping m = (Ping) o;
-        return nonce == m.nonce;
-    }
-
-    @Override
-    public int hashCode() {
-        return 10 + Values.hash(nonce);
-    }
-
-    @Override
-    public String toString() {
-        StringBuilder sb = new StringBuilder("Ping{");
-        sb.append("nonce=");
-        sb.append(Texts.number(nonce));
-        return sb.append('}').toString();
     }
 }

@@ -1,7 +1,5 @@
 package io.synckit.core.protocol;
 
-import io.synckit.core.codec.Texts;
-
 /**
  * The answer to a {@link Ping}.
  *
@@ -31,27 +29,5 @@ public final class Pong extends Message {
     @Override
     void writeBody(ProtoWriter w) {
         w.uint64(1, nonce);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        if (!(o instanceof Pong)) {
-            return false;
-        }
-        Pong m = (Pong) o;
-        return nonce == m.nonce;
-    }
-
-    @Override
-    public int hashCode() {
-        return 11 + Values.hash(nonce);
-    }
-
-    @Override
-    public String toString() {
-        StringBuilder sb = new StringBuilder("Pong{");
-        sb.append("nonce=");
-        sb.append(Texts.number(nonce));
-        return sb.append('}').toString();
     }
 }

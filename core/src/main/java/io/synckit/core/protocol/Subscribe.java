@@ -40,26 +40,4 @@ public final class Subscribe extends Message {
             d.writeBody(w);
         }
     }
-
-    @Override
-    public boolean equals(Object o) {
-        if (!(o instanceof Subscribe)) {
-            return false;
-        }
-        Subscribe m = (Subscribe) o;
-        return docs.equals(m.docs);
-    }
-
-    @Override
-    public int hashCode() {
-        return 4 + docs.hashCode();
-    }
-
-    @Override
-    public String toString() {
-        StringBuilder sb = new StringBuilder("Subscribe{");
-        sb.append("docs=");
-        sb.append(docs);
-        return sb.append('}').toString();
-    }
 }

@@ -1,7 +1,5 @@
 package io.synckit.core.protocol;
 
-import java.util.Arrays;
-
 /**
  * The server's answer to one {@link DocSubscription}.
  *
@@ -41,36 +39,5 @@ public final class SyncResponse extends Message {
         w.string(1, docId);
         w.bytes(2, update);
         w.bytes(3, stateVector);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        if (!(o instanceof SyncResponse)) {
-            return false;
-        }
-        SyncResponse m = (SyncResponse) o;
-        return docId.equals(m.docId)
-                && Arrays.equals(update, m.update)
-                && Arrays.equals(stateVector, m.stateVector);
-    }
-
-    @Override
-    public int hashCode() {
-        int h = docId.hashCode();
-        h = 31 * h + Arrays.hashCode(update);
-        h = 31 * h + Arrays.hashCode(stateVector);
-        return h;
-    }
-
-    @Override
-    public String toString() {
-        StringBuilder sb = new StringBuilder("SyncResponse{");
-        sb.append("docId=");
-        Values.appendString(sb, docId);
-        sb.append(", update=");
-        Values.appendBytes(sb, update);
-        sb.append(", stateVector=");
-        Values.appendBytes(sb, stateVector);
-        return sb.append('}').toString();
     }
 }

@@ -38,33 +38,4 @@ public final class Unsubscribe extends Message {
             w.stringAlways(1, s);
         }
     }
-
-    @Override
-    public boolean equals(Object o) {
-        if (!(o instanceof Unsubscribe)) {
-            return false;
-        }
-        Unsubscribe m = (Unsubscribe) o;
-        return docIds.equals(m.docIds);
-    }
-
-    @Override
-    public int hashCode() {
-        return 5 + docIds.hashCode();
-    }
-
-    @Override
-    public String toString() {
-        StringBuilder sb = new StringBuilder("Unsubscribe{");
-        sb.append("docIds=");
-        sb.append('[');
-        for (int i = 0; i < docIds.size(); i++) {
-            if (i > 0) {
-                sb.append(", ");
-            }
-            Values.appendString(sb, docIds.get(i));
-        }
-        sb.append(']');
-        return sb.append('}').toString();
-    }
 }

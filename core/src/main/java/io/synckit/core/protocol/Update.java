@@ -1,8 +1,5 @@
 package io.synckit.core.protocol;
 
-import io.synckit.core.codec.Texts;
-import java.util.Arrays;
-
 /**
  * Local changes, client to server.
  *
@@ -42,36 +39,5 @@ public final class Update extends Message {
         w.uint64(1, seq);
         w.string(2, docId);
         w.bytes(3, data);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        if (!(o instanceof Update)) {
-            return false;
-        }
-        Update m = (Update) o;
-        return seq == m.seq
-                && docId.equals(m.docId)
-                && Arrays.equals(data, m.data);
-    }
-
-    @Override
-    public int hashCode() {
-        int h = Values.hash(seq);
-        h = 31 * h + docId.hashCode();
-        h = 31 * h + Arrays.hashCode(data);
-        return h;
-    }
-
-    @Override
-    public String toString() {
-        StringBuilder sb = new StringBuilder("Update{");
-        sb.append("seq=");
-        sb.append(Texts.number(seq));
-        sb.append(", docId=");
-        Values.appendString(sb, docId);
-        sb.append(", data=");
-        Values.appendBytes(sb, data);
-        return sb.append('}').toString();
     }
 }

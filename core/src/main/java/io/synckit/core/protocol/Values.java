@@ -6,13 +6,12 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Argument checks, hashing and text for the message classes. The checks make every message encodable
+ * Argument checks for the message classes. The checks make every message encodable
  * (proto3 has no null, and the protocol's number ranges are narrower than protobuf's), so
- * {@link FrameCodec#encode} cannot fail. Text never uses {@code Double.toString} (heavy in TeaVM).
+ * {@link FrameCodec#encode} cannot fail.
  */
 final class Values {
     static final byte[] NO_BYTES = new byte[0];
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private Values() {
     }
@@ -58,39 +57,5 @@ final class Values {
             copy.add(t);
         }
         return Collections.unmodifiableList(copy);
-    }
-
-    /** A hash of an integer-valued double without Double.hashCode (long arithmetic in TeaVM's JS). */
-    static int hash(double v) {
-        return (int) v ^ (int) (v / 4294967296.0);
-    }
-
-    static void appendString(StringBuilder sb, String s) {
-        sb.append('"');
-        int n = Math.min(s.length(), 64);
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                sb.append('\\').append(c);
-            } else if (c < 0x20) {
-                sb.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 15]);
-            } else {
-                sb.append(c);
-            }
-        }
-        sb.append(n < s.length() ? "\"..." : "\"");
-    }
-
-    /** Hex of the first 32 bytes, then the length. */
-    static void appendBytes(StringBuilder sb, byte[] b) {
-        sb.append('[');
-        int n = Math.min(b.length, 32);
-        for (int i = 0; i < n; i++) {
-            sb.append(HEX[(b[i] >> 4) & 15]).append(HEX[b[i] & 15]);
-        }
-        if (n < b.length) {
-            sb.append("... ").append(b.length).append(" bytes");
-        }
-        sb.append(']');
     }
 }

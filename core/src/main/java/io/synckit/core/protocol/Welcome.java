@@ -1,7 +1,5 @@
 package io.synckit.core.protocol;
 
-import io.synckit.core.codec.Texts;
-
 /**
  * Accepts a session (the answer to {@link Hello}).
  *
@@ -49,40 +47,5 @@ public final class Welcome extends Message {
         w.uint64(2, ackedSeq);
         w.uint32(3, heartbeatMillis);
         w.uint32(4, maxFrameBytes);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        if (!(o instanceof Welcome)) {
-            return false;
-        }
-        Welcome m = (Welcome) o;
-        return protocolVersion == m.protocolVersion
-                && ackedSeq == m.ackedSeq
-                && heartbeatMillis == m.heartbeatMillis
-                && maxFrameBytes == m.maxFrameBytes;
-    }
-
-    @Override
-    public int hashCode() {
-        int h = protocolVersion;
-        h = 31 * h + Values.hash(ackedSeq);
-        h = 31 * h + heartbeatMillis;
-        h = 31 * h + maxFrameBytes;
-        return h;
-    }
-
-    @Override
-    public String toString() {
-        StringBuilder sb = new StringBuilder("Welcome{");
-        sb.append("protocolVersion=");
-        sb.append(protocolVersion);
-        sb.append(", ackedSeq=");
-        sb.append(Texts.number(ackedSeq));
-        sb.append(", heartbeatMillis=");
-        sb.append(heartbeatMillis);
-        sb.append(", maxFrameBytes=");
-        sb.append(maxFrameBytes);
-        return sb.append('}').toString();
     }
 }

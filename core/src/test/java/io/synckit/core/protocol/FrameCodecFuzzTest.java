@@ -1,5 +1,6 @@
 package io.synckit.core.protocol;
 
+import static io.synckit.core.protocol.Messages.assertMessageEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -91,9 +92,9 @@ class FrameCodecFuzzTest {
             // The oracle rejects it too (or not: checked below).
         }
         if (rejected == null) {
-            assertTrue(lite != null, "we accepted a frame protoc rejects: " + m);
-            assertEquals(Lite.fromLite(lite), m, "protoc reads it as another message");
-            assertEquals(m, FrameCodec.decode(FrameCodec.encode(m), limits.withMaxFrameBytes(Integer.MAX_VALUE)),
+            assertTrue(lite != null, "we accepted a frame protoc rejects: " + Messages.describe(m));
+            assertMessageEquals(Lite.fromLite(lite), m, "protoc reads it as another message");
+            assertMessageEquals(m, FrameCodec.decode(FrameCodec.encode(m), limits.withMaxFrameBytes(Integer.MAX_VALUE)),
                     "re-encoded, it decodes to another message");
             return 0;
         }

@@ -1,5 +1,6 @@
 package io.synckit.core.protocol;
 
+import static io.synckit.core.protocol.Messages.assertMessageEquals;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -66,16 +67,16 @@ class FrameCodecOracleTest {
                 assertArrayEquals(lite.toByteArray(), ours, "our encoding differs from protoc's");
                 assertEquals(lite, Frame.parseFrom(ours), "protoc reads our bytes as another message");
                 Message back = FrameCodec.decode(ours);
-                assertEquals(m, back, "we do not read our own bytes back");
-                assertEquals(m.hashCode(), back.hashCode(), "equal messages with different hash codes");
+                assertMessageEquals(m, back, "we do not read our own bytes back");
+                assertEquals(Messages.hash(m), Messages.hash(back), "equal messages with different hash codes (test helper)");
 
                 variant = variant(member, lite.toByteArray(), r);
-                assertEquals(m, Lite.fromLite(Frame.parseFrom(variant)), "protoc reads the variant as another message"
+                assertMessageEquals(m, Lite.fromLite(Frame.parseFrom(variant)), "protoc reads the variant as another message"
                         + " (a bug in the test's variant)");
-                assertEquals(m, FrameCodec.decode(variant), "we read the variant as another message");
+                assertMessageEquals(m, FrameCodec.decode(variant), "we read the variant as another message");
             } catch (Throwable t) {
                 fail("seed " + SEED + " (replay with -Dsynckit.seed=" + SEED + "), member " + member + ", message " + i
-                        + ": " + m + "\n canonical " + Wire.hex(FrameCodec.encode(m))
+                        + ": " + Messages.describe(m) + "\n canonical " + Wire.hex(FrameCodec.encode(m))
                         + (variant == null ? "" : "\n variant   " + Wire.hex(variant)) + "\n " + t, t);
             }
         }

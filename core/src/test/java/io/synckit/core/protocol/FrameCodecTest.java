@@ -1,5 +1,6 @@
 package io.synckit.core.protocol;
 
+import static io.synckit.core.protocol.Messages.assertMessageEquals;
 import static io.synckit.core.protocol.Wire.hex;
 import static io.synckit.core.protocol.Wire.unhex;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -51,8 +52,8 @@ class FrameCodecTest {
     }
 
     private static void assertEncodes(String hex, Message m) {
-        assertEquals(hex, hex(FrameCodec.encode(m)), m.toString());
-        assertEquals(m, FrameCodec.decode(unhex(hex)));
+        assertEquals(hex, hex(FrameCodec.encode(m)), Messages.describe(m));
+        assertMessageEquals(m, FrameCodec.decode(unhex(hex)));
     }
 
     // ---- decoding what protobuf allows beyond the canonical form ----
@@ -113,7 +114,7 @@ class FrameCodecTest {
     }
 
     private static void assertDecodes(Message expected, String hex) {
-        assertEquals(expected, FrameCodec.decode(unhex(hex)), hex);
+        assertMessageEquals(expected, FrameCodec.decode(unhex(hex)), hex);
     }
 
     // ---- malformed frames: code and a message that names the problem ----
@@ -195,7 +196,7 @@ class FrameCodecTest {
     @Test
     void limits() {
         String frame = hex(FrameCodec.encode(new Update(1, "x".repeat(256), new byte[0])));
-        assertEquals(new Update(1, "x".repeat(256), new byte[0]), FrameCodec.decode(unhex(frame)));
+        assertMessageEquals(new Update(1, "x".repeat(256), new byte[0]), FrameCodec.decode(unhex(frame)));
         assertLimit(hex(FrameCodec.encode(new Update(1, "x".repeat(257), new byte[0]))), Limits.DEFAULT,
                 "Update.doc_id at byte 6 is 257 bytes, over the 256-byte limit (Limits.maxDocIdBytes)");
         // UTF-8 bytes count, not characters: 100 astral characters are 400 bytes.
@@ -271,14 +272,14 @@ class FrameCodecTest {
     }
 
     @Test
-    void toStringWritesIntegersAndNames() {
+    void describeWritesIntegersAndNames() {
         assertEquals("Hello{protocolVersion=1, replicaId=9007199254740991, token=\"t\", resumeSeq=0, client=\"c\"}",
-                new Hello(1, MAX, "t", 0, "c").toString());
+                Messages.describe(new Hello(1, MAX, "t", 0, "c")));
         assertEquals("ErrorMessage{code=LIMIT_EXCEEDED, message=\"\", docId=\"d\", seq=4294967296, fatal=false}",
-                new ErrorMessage(5, "", "d", 4294967296.0, false).toString());
+                Messages.describe(new ErrorMessage(5, "", "d", 4294967296.0, false)));
         assertEquals("Subscribe{docs=[DocSubscription{docId=\"a\", type=TEXT, stateVector=[0aff]}]}",
-                new Subscribe(List.of(new DocSubscription("a", DocType.TEXT, new byte[] {10, -1}))).toString());
-        assertEquals("Ping{nonce=77}", new Ping(77).toString());
+                Messages.describe(new Subscribe(List.of(new DocSubscription("a", DocType.TEXT, new byte[] {10, -1})))));
+        assertEquals("Ping{nonce=77}", Messages.describe(new Ping(77)));
         assertEquals("42", ErrorCode.name(42));
     }
 
@@ -286,10 +287,13 @@ class FrameCodecTest {
     void equalMessagesHaveEqualHashCodes() {
         Message a = new SyncResponse("d", new byte[] {1}, new byte[] {2});
         Message b = new SyncResponse("d", new byte[] {1}, new byte[] {2});
-        assertEquals(a, b);
-        assertEquals(a.hashCode(), b.hashCode());
-        assertTrue(!a.equals(new SyncResponse("d", new byte[] {1}, new byte[] {3})));
-        assertTrue(!new Ping(1).equals(new Pong(1)));
+        assertMessageEquals(a, b);
+        assertEquals(Messages.hash(a), Messages.hash(b));
+        assertTrue(!Messages.equal(a, new SyncResponse("d", new byte[] {1}, new byte[] {3})));
+        assertTrue(!Messages.equal(new Ping(1), new Pong(1)));
+        assertTrue(!Messages.equal(new Ping(1), new Ping(2)));
+        assertTrue(!Messages.equal(new Subscribe(List.of(new DocSubscription("a", 1, new byte[0]))),
+                new Subscribe(List.of(new DocSubscription("a", 2, new byte[0])))));
         assertArrayEquals(FrameCodec.encode(a), FrameCodec.encode(b));
     }
 }

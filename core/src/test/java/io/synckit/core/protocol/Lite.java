@@ -49,7 +49,7 @@ final class Lite {
         } else if (m instanceof Pong p) {
             f.setPong(io.synckit.proto.v1.Pong.newBuilder().setNonce((long) p.nonce));
         } else {
-            throw new AssertionError("no oracle conversion for " + m);
+            throw new AssertionError("no oracle conversion for " + m.getClass().getSimpleName());
         }
         return f.build();
     }

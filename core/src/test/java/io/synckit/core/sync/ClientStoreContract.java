@@ -1,5 +1,7 @@
 package io.synckit.core.sync;
 
+import static io.synckit.core.protocol.Messages.assertMessageEquals;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -300,7 +302,7 @@ public abstract class ClientStoreContract {
 
     private void assertOutbox(Update... expected) {
         List<Update> actual = store.outbox();
-        assertEquals(Arrays.asList(expected), actual, "outbox");
+        assertMessageEquals(Arrays.asList(expected), actual, "outbox");
     }
 
     private void assertLog(String docId, String... expected) {

@@ -1,5 +1,6 @@
 package io.synckit.core.sync;
 
+import static io.synckit.core.protocol.Messages.assertMessageEquals;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.synckit.core.counter.PnCounter;
+import io.synckit.core.protocol.Messages;
 import io.synckit.core.protocol.Ack;
 import io.synckit.core.protocol.Broadcast;
 import io.synckit.core.protocol.DocSubscription;
@@ -278,12 +280,12 @@ class SyncClientTest {
         client.onOpen(0);
         takeEvents();
         receive(new Welcome(Protocol.VERSION, 0, 15000, 1 << 20), 1);
-        assertEquals(Collections.singletonList(new Update(1, "doc", u1)), takeSent(), "no document open: no Subscribe");
+        assertMessageEquals(Collections.singletonList(new Update(1, "doc", u1)), takeSent(), "no document open: no Subscribe");
         PnCounter opened = new PnCounter(REPLICA);
         client.open("doc", opened);
         assertEquals(1, opened.value(), "rebuilt from the store");
         List<Message> out = takeSent();
-        assertEquals(1, out.size(), out.toString());
+        assertEquals(1, out.size(), Messages.describe(out));
         Subscribe s = (Subscribe) out.get(0);
         assertEquals(Collections.singletonList("doc"), docIds(s));
         assertArrayEquals(opened.encodeStateVector(), s.docs.get(0).stateVector);
@@ -296,7 +298,7 @@ class SyncClientTest {
         client.open("doc", new PnCounter(REPLICA));
         online(0);
         client.close("doc");
-        assertEquals(new Unsubscribe(Collections.singletonList("doc")), takeSent().get(0));
+        assertMessageEquals(new Unsubscribe(Collections.singletonList("doc")), takeSent().get(0));
         receive(new Broadcast("doc", increment(new PnCounter(2), 1)), 10);
         assertTrue(listener.remoteChanges.isEmpty(), "a closed document takes no updates");
         client.open("doc", new PnCounter(REPLICA)); // and can be opened again
@@ -340,7 +342,7 @@ class SyncClientTest {
         assertEquals(Collections.singletonList("connect"), takeEvents());
         assertEquals(Collections.singletonList(SyncClient.STATUS_CONNECTING), listener.statuses);
         client.onOpen(5);
-        assertEquals(new Hello(Protocol.VERSION, REPLICA, "tok", 0, "test/1"), takeSent().get(0));
+        assertMessageEquals(new Hello(Protocol.VERSION, REPLICA, "tok", 0, "test/1"), takeSent().get(0));
         receive(new Welcome(Protocol.VERSION, 0, 15000, 1 << 20), 6);
         for (int i = 0; i < 3; i++) {
             c.increment(1);
@@ -353,7 +355,7 @@ class SyncClientTest {
         client.setToken("tok2");
         takeEvents();
         client.onOpen(retry + 10);
-        assertEquals(new Hello(Protocol.VERSION, REPLICA, "tok2", 2, "test/1"), takeSent().get(0));
+        assertMessageEquals(new Hello(Protocol.VERSION, REPLICA, "tok2", 2, "test/1"), takeSent().get(0));
     }
 
     @Test
@@ -467,7 +469,7 @@ class SyncClientTest {
         newClient();
         online(0);
         receive(new Ping(77), 1);
-        assertEquals(Collections.singletonList(new Pong(77)), takeSent());
+        assertMessageEquals(Collections.singletonList(new Pong(77)), takeSent());
     }
 
     // ---- errors ----
@@ -660,15 +662,15 @@ class SyncClientTest {
         assertTrue(sent.isEmpty());
         assertEquals(11000, client.nextWakeAt());
         client.tick(11000);
-        assertEquals(Collections.singletonList(new Ping(1)), takeSent());
+        assertMessageEquals(Collections.singletonList(new Ping(1)), takeSent());
         client.tick(15000);
         assertTrue(sent.isEmpty(), "one Ping per heartbeat");
         receive(new Pong(1), 12000); // anything received counts as life
         assertEquals(22000, client.nextWakeAt());
         client.tick(22000);
-        assertEquals(Collections.singletonList(new Ping(2)), takeSent());
+        assertMessageEquals(Collections.singletonList(new Ping(2)), takeSent());
         client.tick(32000);
-        assertEquals(Collections.singletonList(new Ping(3)), takeSent());
+        assertMessageEquals(Collections.singletonList(new Ping(3)), takeSent());
         assertEquals(0, closes);
         assertEquals(37000, client.nextWakeAt(), "2.5 heartbeats after the last frame received");
         client.tick(36999);
@@ -862,9 +864,9 @@ class SyncClientTest {
         takeEvents();
         receive(new Welcome(Protocol.VERSION, 0, 15000, 1 << 20), 1);
         List<Message> out = takeSent();
-        assertEquals(3, out.size(), out.toString());
+        assertEquals(3, out.size(), Messages.describe(out));
         assertEquals(Collections.singletonList("b"), docIds((Subscribe) out.get(0)), "only open documents are subscribed");
-        assertEquals(new Update(1, "a", memory.docLog("a").get(0)), out.get(1), "every outbox entry is sent, in order");
+        assertMessageEquals(new Update(1, "a", memory.docLog("a").get(0)), out.get(1), "every outbox entry is sent, in order");
         assertEquals(2, ((Update) out.get(2)).seq);
         receive(new Broadcast("a", increment(new PnCounter(2), 1)), 2);
         assertTrue(listener.remoteChanges.isEmpty(), "a is closed: nothing reported");
@@ -890,13 +892,13 @@ class SyncClientTest {
         client.open("a", again);
         assertEquals(2, again.value(), "rebuilt from the store, the change in flight included");
         List<Message> out2 = takeSent();
-        assertEquals(1, out2.size(), out2.toString());
+        assertEquals(1, out2.size(), Messages.describe(out2));
         assertEquals(Collections.singletonList("a"), docIds((Subscribe) out2.get(0)));
         again.increment(1);
         client.localChange("a"); // 4
-        assertEquals(Collections.singletonList(new Update(4, "a", memory.docLog("a").get(2))), takeSent());
+        assertMessageEquals(Collections.singletonList(new Update(4, "a", memory.docLog("a").get(2))), takeSent());
         client.tick(1 + options.resendMillis); // 3 was lost: the resend timer sends both again
-        assertEquals(Arrays.asList(new Update(3, "a", memory.docLog("a").get(1)), new Update(4, "a", memory.docLog("a").get(2))),
+        assertMessageEquals(Arrays.asList(new Update(3, "a", memory.docLog("a").get(1)), new Update(4, "a", memory.docLog("a").get(2))),
                 takeSent());
         receive(new Ack(4), 1 + options.resendMillis + 5);
         assertEquals(0, client.pending());
@@ -927,13 +929,13 @@ class SyncClientTest {
         client.onOpen(2);
         receive(new Welcome(Protocol.VERSION, 0, 15000, 1 << 20), 3);
         List<Message> out = takeSent();
-        assertEquals(5, out.size(), out.toString());
+        assertEquals(5, out.size(), Messages.describe(out));
         assertTrue(out.get(0) instanceof Hello);
         assertEquals(0, ((Hello) out.get(0)).resumeSeq, "nothing acknowledged yet");
         Subscribe s = (Subscribe) out.get(1);
         assertEquals(Collections.singletonList("b"), docIds(s), "only the open document is subscribed");
         assertEquals(DocType.COUNTER, s.docs.get(0).type);
-        assertEquals(Arrays.asList(new Update(1, "a", memory.outbox().get(0).data), new Update(2, "t", t.encodeState()),
+        assertMessageEquals(Arrays.asList(new Update(1, "a", memory.outbox().get(0).data), new Update(2, "t", t.encodeState()),
                 new Update(3, "b", memory.outbox().get(2).data)), out.subList(2, 5), "the whole outbox, in order");
         receive(new SyncResponse("a", increment(new PnCounter(5), 1), new byte[0]), 4);
         assertTrue(listener.remoteChanges.isEmpty(), "a is not open: ignored");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.synckit.core.clock.WallClock;
 import io.synckit.core.counter.PnCounter;
+import io.synckit.core.protocol.Messages;
 import io.synckit.core.protocol.Ack;
 import io.synckit.core.protocol.Broadcast;
 import io.synckit.core.protocol.DocSubscription;
@@ -161,7 +162,7 @@ class SyncServerScaleOutTest {
         }
 
         List<Message> got1 = a1.take();
-        assertEquals(2, got1.size(), got1.toString());
+        assertEquals(2, got1.size(), Messages.describe(got1));
         assertArrayEquals(published.get(0).data(), ((Broadcast) got1.get(0)).data);
         assertEquals("t", ((Broadcast) got1.get(1)).docId);
         assertArrayEquals(published.get(0).data(), a2.only(Broadcast.class).data);

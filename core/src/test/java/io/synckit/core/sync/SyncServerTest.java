@@ -1,5 +1,6 @@
 package io.synckit.core.sync;
 
+import static io.synckit.core.protocol.Messages.assertMessageEquals;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -174,7 +175,7 @@ class SyncServerTest {
         options.heartbeatMillis = 12000;
         options.limits = Limits.DEFAULT.withMaxFrameBytes(65536);
         Client a = new Client().send(new Hello(Protocol.VERSION, 7, "", 0, "test"));
-        assertEquals(new Welcome(Protocol.VERSION, 3, 12000, 65536), a.only(Welcome.class));
+        assertMessageEquals(new Welcome(Protocol.VERSION, 3, 12000, 65536), a.only(Welcome.class));
         assertEquals(7, a.conn.replicaId());
         Client b = new Client().send(new Hello(Protocol.VERSION, 8, "", 5, "test"));
         assertEquals(0, b.only(Welcome.class).ackedSeq, "what the server holds, not the client's resume_seq");
@@ -237,7 +238,7 @@ class SyncServerTest {
     void pingIsAnsweredWithPong() {
         Client a = new Client().hello(7);
         a.send(new Ping(42));
-        assertEquals(new Pong(42), a.only(Pong.class));
+        assertMessageEquals(new Pong(42), a.only(Pong.class));
         a.send(new Pong(1)); // a Pong needs no answer
         a.nothing();
     }
@@ -262,7 +263,7 @@ class SyncServerTest {
             assertTrue(bad.peer.closed);
             // the other connection goes on, and the closed one is no longer a subscriber
             good.update(++seq, "doc", increment(writer, 1));
-            assertEquals(new Ack(seq), good.only(Ack.class));
+            assertMessageEquals(new Ack(seq), good.only(Ack.class));
             bad.nothing();
         }
         assertEquals(garbage.length, counterOnServer("doc").value());
@@ -385,7 +386,7 @@ class SyncServerTest {
         assertNull(store.load("doc"));
         assertEquals(0, server.openDocuments(), "a refused subscription leaves nothing in memory");
         a.update(1, "doc", increment(new PnCounter(1), 1)); // not subscribed: applied all the same
-        assertEquals(new Ack(1), a.only(Ack.class));
+        assertMessageEquals(new Ack(1), a.only(Ack.class));
         assertEquals(1, store.logSize("doc"));
         assertEquals(DocType.COUNTER, store.load("doc").type);
         assertEquals(0, server.openDocuments(), "no subscriber: not kept in memory");
@@ -444,7 +445,7 @@ class SyncServerTest {
         assertArrayEquals(data, store.load("doc").log.get(0));
         assertEquals(DocType.COUNTER, store.load("doc").type);
         assertEquals(1, store.appliedSeq(1));
-        assertEquals(new Ack(1), a.only(Ack.class));
+        assertMessageEquals(new Ack(1), a.only(Ack.class));
         Broadcast bc = b.only(Broadcast.class);
         assertEquals("doc", bc.docId);
         assertArrayEquals(data, bc.data);
@@ -452,7 +453,7 @@ class SyncServerTest {
         // the next one, from b
         PnCounter wb = new PnCounter(2);
         b.update(1, "doc", increment(wb, 2));
-        assertEquals(new Ack(1), b.only(Ack.class));
+        assertMessageEquals(new Ack(1), b.only(Ack.class));
         a.only(Broadcast.class);
         assertEquals(7, counterOnServer("doc").value());
     }
@@ -497,21 +498,21 @@ class SyncServerTest {
         a.only(Ack.class);
         b.only(Broadcast.class);
         a.update(1, "doc", first);
-        assertEquals(new Ack(1), a.only(Ack.class));
+        assertMessageEquals(new Ack(1), a.only(Ack.class));
         b.nothing();
         assertEquals(1, store.logSize("doc"));
         byte[] second = increment(w, 1);
         a.update(2, "doc", second);
         a.only(Ack.class);
         a.update(1, "doc", first); // an old one after a newer: acknowledges the newest
-        assertEquals(new Ack(2), a.only(Ack.class));
+        assertMessageEquals(new Ack(2), a.only(Ack.class));
         assertEquals(2, store.logSize("doc"));
         assertEquals(6, counterOnServer("doc").value());
         // and after a reconnect, the server still knows
         Client again = new Client().hello(1);
         again.subscribed("doc", DocType.COUNTER, new PnCounter(1).encodeStateVector());
         again.update(2, "doc", second);
-        assertEquals(new Ack(2), again.only(Ack.class));
+        assertMessageEquals(new Ack(2), again.only(Ack.class));
         assertEquals(2, store.logSize("doc"));
     }
 
@@ -530,9 +531,9 @@ class SyncServerTest {
         assertNull(store.load("doc"));
         assertEquals(0, store.appliedSeq(1));
         a.update(1, "doc", u1);
-        assertEquals(new Ack(1), a.only(Ack.class));
+        assertMessageEquals(new Ack(1), a.only(Ack.class));
         a.update(2, "doc", u2);
-        assertEquals(new Ack(2), a.only(Ack.class));
+        assertMessageEquals(new Ack(2), a.only(Ack.class));
         assertEquals(2, b.take().size());
         assertEquals(11, counterOnServer("doc").value());
     }
@@ -556,14 +557,14 @@ class SyncServerTest {
             assertError(got.get(0), ErrorCode.BAD_UPDATE, false);
             assertEquals(seq, ((ErrorMessage) got.get(0)).seq);
             assertEquals("doc", ((ErrorMessage) got.get(0)).docId);
-            assertEquals(new Ack(seq), got.get(1));
+            assertMessageEquals(new Ack(seq), got.get(1));
             b.nothing();
             assertEquals(1, store.logSize("doc"));
             assertEquals(seq, store.appliedSeq(1), "skipped for good, so later updates can proceed");
         }
         assertEquals(4, counterOnServer("doc").value());
         a.update(++seq, "doc", increment(w, 1));
-        assertEquals(new Ack(seq), a.only(Ack.class));
+        assertMessageEquals(new Ack(seq), a.only(Ack.class));
         assertEquals(5, counterOnServer("doc").value());
     }
 
@@ -577,18 +578,18 @@ class SyncServerTest {
         Client a = new Client().hello(1);
         byte[] u1 = increment(w, 1);
         a.update(1, "doc", u1);
-        assertEquals(new Ack(1), a.only(Ack.class));
-        assertEquals(new Broadcast("doc", u1), other.only(Broadcast.class));
+        assertMessageEquals(new Ack(1), a.only(Ack.class));
+        assertMessageEquals(new Broadcast("doc", u1), other.only(Broadcast.class));
         assertEquals(1, store.logSize("doc"));
         assertEquals(1, store.appliedSeq(1));
         // also after an Unsubscribe, and for a document nobody has in memory
         a.subscribed("doc", DocType.COUNTER, w.encodeStateVector());
         a.send(new Unsubscribe(Collections.singletonList("doc")));
         a.update(2, "doc", increment(w, 2));
-        assertEquals(new Ack(2), a.only(Ack.class));
+        assertMessageEquals(new Ack(2), a.only(Ack.class));
         other.only(Broadcast.class);
         a.update(3, "fresh", increment(new PnCounter(1), 4));
-        assertEquals(new Ack(3), a.only(Ack.class));
+        assertMessageEquals(new Ack(3), a.only(Ack.class));
         assertEquals(DocType.COUNTER, store.load("fresh").type);
         assertEquals(1, server.openDocuments(), "only the subscribed one stays in memory");
         assertEquals(3, counterOnServer("doc").value());
@@ -609,7 +610,7 @@ class SyncServerTest {
         assertEquals(2, got.size());
         assertError(got.get(0), ErrorCode.FORBIDDEN, false);
         assertEquals(1, ((ErrorMessage) got.get(0)).seq);
-        assertEquals(new Ack(1), got.get(1));
+        assertMessageEquals(new Ack(1), got.get(1));
         b.nothing();
         assertNull(store.load("doc"));
         // and the document in memory did not take it either
@@ -646,9 +647,9 @@ class SyncServerTest {
         fresh.applyUpdate(r.update);
         assertEquals(0, fresh.value(), "the failed update is not in the document");
         a2.update(1, "doc", u1);
-        assertEquals(new Ack(1), a2.only(Ack.class));
+        assertMessageEquals(new Ack(1), a2.only(Ack.class));
         a2.update(1, "doc", u1);
-        assertEquals(new Ack(1), a2.only(Ack.class));
+        assertMessageEquals(new Ack(1), a2.only(Ack.class));
         assertEquals(1, store.logSize("doc"));
         assertEquals(5, counterOnServer("doc").value());
     }
@@ -684,16 +685,16 @@ class SyncServerTest {
         assertEquals(0, seen.value(), "reloaded from the store: the failed update is not in it");
         byte[] ub = increment(wb, 7);
         b.update(1, "doc", ub);
-        assertEquals(new Ack(1), b.only(Ack.class));
-        assertEquals(new Broadcast("doc", ub), watcher.only(Broadcast.class));
+        assertMessageEquals(new Ack(1), b.only(Ack.class));
+        assertMessageEquals(new Broadcast("doc", ub), watcher.only(Broadcast.class));
         assertEquals(1, store.logSize("doc"));
         assertEquals(7, counterOnServer("doc").value());
         // b is still a subscriber: it gets the next change from someone else
         Client a2 = new Client().hello(1);
         byte[] ua = increment(new PnCounter(1), 5);
         a2.update(1, "doc", ua);
-        assertEquals(new Ack(1), a2.only(Ack.class));
-        assertEquals(new Broadcast("doc", ua), b.only(Broadcast.class));
+        assertMessageEquals(new Ack(1), a2.only(Ack.class));
+        assertMessageEquals(new Broadcast("doc", ua), b.only(Broadcast.class));
         assertEquals(12, counterOnServer("doc").value());
     }
 
@@ -757,7 +758,7 @@ class SyncServerTest {
         assertEquals(2, c.conn.replicaId());
         c.subscribed("doc", DocType.COUNTER, new PnCounter(2).encodeStateVector());
         c.update(1, "doc", increment(new PnCounter(2), 3));
-        assertEquals(new Ack(1), c.only(Ack.class));
+        assertMessageEquals(new Ack(1), c.only(Ack.class));
         assertEquals(1, store.logSize("doc"));
     }
 
@@ -778,7 +779,7 @@ class SyncServerTest {
                 w.insert(random.nextInt(w.length() + 1), "x" + seq);
             }
             a.update(seq, "notes", w.encodeDiff(sv));
-            assertEquals(new Ack(seq), a.only(Ack.class));
+            assertMessageEquals(new Ack(seq), a.only(Ack.class));
             assertTrue(store.logSize("notes") < 5, "compacted: " + store.logSize("notes") + " entries");
         }
         // 23 updates, compacted at 5 and then every 4 more: 23 = 5 + 4 * 4 + 2, a state and 2 updates
@@ -797,7 +798,7 @@ class SyncServerTest {
             byte[] sv = w.encodeStateVector();
             w.insert(0, "y");
             a2.update(seq, "notes", w.encodeDiff(sv));
-            assertEquals(new Ack(seq), a2.only(Ack.class));
+            assertMessageEquals(new Ack(seq), a2.only(Ack.class));
         }
         assertEquals(2, store.logSize("notes"), "3 entries + 2 = 5: compacted; + 4 = 5: compacted; + 1");
         server = new SyncServer(store, SyncServer.ALLOW_ALL, CLOCK, options);
