@@ -84,7 +84,7 @@ public final class FrameCodec {
         w.varint32(bodySize);
         m.writeBody(w);
         if (w.pos != w.buf.length) {
-            throw new IllegalStateException("bug: " + m + " encoded to " + w.pos + " bytes, expected "
+            throw new IllegalStateException("bug: Frame member " + field + " encoded to " + w.pos + " bytes, expected "
                     + w.buf.length);
         }
         return w.buf;
