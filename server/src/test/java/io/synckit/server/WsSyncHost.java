@@ -41,7 +41,7 @@ final class WsSyncHost implements AutoCloseable {
     final MemoryClientStore store = new MemoryClientStore();
     final List<int[]> errorCodes = new ArrayList<>(); // on exec
     final List<String> errors = new ArrayList<>(); // on exec
-    private final URI uri;
+    private volatile URI uri;
     private final String origin;
     /** False: connect() fails at once, as with the network down. */
     private volatile boolean networkUp = true;
@@ -117,6 +117,11 @@ final class WsSyncHost implements AutoCloseable {
 
     boolean hasError(int code) {
         return call(c -> errorCodes.stream().anyMatch(e -> e[0] == code));
+    }
+
+    /** Where the next connect() goes (e.g. a restarted server on another port). */
+    void setUri(URI uri) {
+        this.uri = uri;
     }
 
     void setNetworkUp(boolean up) {
