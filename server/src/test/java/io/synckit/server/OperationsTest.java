@@ -172,8 +172,14 @@ class OperationsTest {
                     c.localChange("bp");
                 });
                 writer.await("acknowledged", () -> writer.client.pending() == 0);
-                String scrape = get(server, "/metrics").body();
-                assertEquals(1.0, metric(scrape, "synckit_connections_open"), "only the writer is connected");
+                // The cut-off connection's close completes asynchronously: wait for the gauge to drop.
+                writer.await("only the writer is connected", () -> {
+                    try {
+                        return metric(get(server, "/metrics").body(), "synckit_connections_open") == 1.0;
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
             }
         }
     }
