@@ -119,13 +119,16 @@ final class ProtoReader {
         throw tooLong(at);
     }
 
-    /** A bool: like protobuf, any non-zero varint is true. */
+    /**
+     * A bool: like protobuf, true when the varint's low 64 bits are not all zero (of a 10th byte only
+     * bit 0 is inside 64 bits: `80 80 80 80 80 80 80 80 80 1a` is false, as protoc reads it).
+     */
     boolean readBool(String field) {
         int at = pos;
         boolean value = false;
         for (int i = 0; i < 10; i++) {
             int b = next(at, field);
-            value |= (b & 0x7F) != 0;
+            value |= (b & (i < 9 ? 0x7F : 0x01)) != 0;
             if (b < 0x80) {
                 return value;
             }

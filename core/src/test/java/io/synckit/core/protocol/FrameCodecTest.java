@@ -45,6 +45,16 @@ class FrameCodecTest {
     }
 
     @Test
+    void aBoolIsTheLow64BitsOfItsVarintAsProtocReadsIt() {
+        // Found by FrameCodecFuzzTest (seed 19610207443955): in a 10-byte varint only bit 0 of the last
+        // byte is inside 64 bits, so 0x1a there leaves the value 0 (false), 0x01 makes it 2^63 (true).
+        ErrorMessage no = (ErrorMessage) FrameCodec.decode(Wire.unhex("1a0b28808080808080808080" + "1a"));
+        assertEquals(false, no.fatal);
+        ErrorMessage yes = (ErrorMessage) FrameCodec.decode(Wire.unhex("1a0b28808080808080808080" + "01"));
+        assertEquals(true, yes.fatal);
+    }
+
+    @Test
     void unpairedSurrogatesAreWrittenAsReplacementCharacters() {
         Message m = new Broadcast("a\uD800b", new byte[0]);
         assertEquals("4a07" + "0a05" + "61efbfbd62", hex(FrameCodec.encode(m)));
