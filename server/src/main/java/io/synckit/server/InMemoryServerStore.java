@@ -46,12 +46,16 @@ public final class InMemoryServerStore implements ServerStore {
     }
 
     @Override
-    public synchronized void compact(String docId, byte[] state, int entries) {
+    public synchronized boolean compact(String docId, Fold fold) {
         List<byte[]> log = logs.get(docId);
-        List<byte[]> rest = new ArrayList<>();
-        rest.add(state.clone());
-        rest.addAll(log.subList(entries, log.size()));
-        logs.put(docId, rest);
+        byte[] state = log == null || log.isEmpty() ? null : fold.fold(types.get(docId), copies(log));
+        if (state == null) {
+            return false;
+        }
+        List<byte[]> folded = new ArrayList<>();
+        folded.add(state.clone());
+        logs.put(docId, folded);
+        return true;
     }
 
     private static List<byte[]> copies(List<byte[]> log) {

@@ -55,9 +55,9 @@ final class MeteredServerStore implements ServerStore {
     }
 
     @Override
-    public void compact(String docId, byte[] state, int entries) {
+    public boolean compact(String docId, Fold fold) {
         try {
-            store.compact(docId, state, entries);
+            return store.compact(docId, fold);
         } catch (RuntimeException e) {
             throw counted(e);
         }

@@ -104,10 +104,8 @@ public final class SyncKitServer implements AutoCloseable {
         if (auths.isEmpty()) {
             throw new IllegalArgumentException("no JWT key configured: pass --jwt-secret or --jwt-public-key, or --dev");
         }
-        // ---- scale-out: nodes share the store; count-based compaction is per node, so it is off ----
-        if (config.redisUrl() != null) {
-            options.compactAfter = Integer.MAX_VALUE;
-        }
+        // Compaction stays on with several nodes: the store folds the log it holds, locked against other
+        // nodes' appends (ServerStore.compact), never this node's possibly incomplete copy.
         sync = new SyncService(store, JwtAuthenticator.anyOf(auths), options, maxQueuedBytes);
 
         server = new Server();

@@ -35,10 +35,22 @@ public interface ServerStore {
     double appliedSeq(double replicaId);
 
     /**
-     * Replaces the first {@code entries} of the document's log by {@code state}, which contains them;
-     * later entries stay after it, in order. Type and sequences are unchanged.
+     * Folds the document's whole log, as stored at this moment, into the one entry {@code fold} makes of
+     * it, atomically: appends and other compactions of the document (from any server node sharing this
+     * store) wait until it is done, so every entry is folded exactly once and none appended meanwhile is
+     * lost. Returns false, changing nothing, when the document does not exist or {@code fold} returns null
+     * (it cannot fold this log, e.g. an end-to-end-encrypted document the server cannot read); when
+     * {@code fold} throws, nothing changes and the exception goes to the caller. Type and sequences are
+     * unchanged. {@code fold} runs inside the store's transaction: it must be quick and must not call the
+     * store.
      */
-    void compact(String docId, byte[] state, int entries);
+    boolean compact(String docId, Fold fold);
+
+    /** Makes one log entry equivalent to a whole log (for a CRDT: the state that merges every update). */
+    interface Fold {
+        /** The entry replacing {@code log} (oldest first, never empty), or null to leave the log as it is. */
+        byte[] fold(int type, List<byte[]> log);
+    }
 
     /** A stored document: its type and the log that rebuilds it, oldest first. */
     final class StoredDoc {

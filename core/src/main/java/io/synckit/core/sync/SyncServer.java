@@ -24,6 +24,7 @@ import io.synckit.core.protocol.Update;
 import io.synckit.core.protocol.Welcome;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -397,10 +398,11 @@ public final class SyncServer {
                     // The update is durable and acknowledged; the listener's failure is its own to report.
                 }
             }
-            if (++d.logEntries >= options.compactAfter && !d.state.hasPending()) { // see Replicated.hasPending
+            if (++d.logEntries >= options.compactAfter) {
                 try {
-                    store.compact(u.docId, d.state.encodeState(), d.logEntries);
-                    d.logEntries = 1;
+                    if (store.compact(u.docId, SyncServer.this::fold)) {
+                        d.logEntries = 1;
+                    }
                 } catch (RuntimeException e) {
                     // Compaction is an optimisation: the log is still complete.
                 }
@@ -473,6 +475,23 @@ public final class SyncServer {
         d.state = state;
         d.logEntries = stored == null ? 0 : stored.log.size();
         return d;
+    }
+
+    /**
+     * Compaction: the state of exactly the stored log, not the document in memory, which may lack entries
+     * other nodes sharing the store appended (their fan-out still on its way) or hold ones appended after
+     * this log was read. Null (no compaction) while an update in it waits for another (see
+     * Replicated.hasPending: the state would leave it out) or when an entry does not decode.
+     */
+    private byte[] fold(int type, List<byte[]> log) {
+        if (!DocTypes.known(type)) {
+            return null;
+        }
+        Replicated<?> state = DocTypes.create(type, 0, clock);
+        for (byte[] u : log) {
+            state.applyUpdate(u);
+        }
+        return state.hasPending() ? null : state.encodeState();
     }
 
     /** Forgets a document nobody is subscribed to (it is reloaded from the store when next needed). */

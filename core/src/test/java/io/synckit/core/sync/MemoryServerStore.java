@@ -58,15 +58,22 @@ public final class MemoryServerStore implements ServerStore {
     }
 
     @Override
-    public void compact(String docId, byte[] state, int entries) {
+    public boolean compact(String docId, Fold fold) {
         if (failWrites) {
             throw new IllegalStateException("storage unavailable (simulated)");
         }
         List<byte[]> log = logs.get(docId);
-        List<byte[]> rest = new ArrayList<>();
-        rest.add(state.clone());
-        rest.addAll(log.subList(entries, log.size()));
-        logs.put(docId, rest);
+        if (log == null) {
+            return false;
+        }
+        byte[] state = fold.fold(types.get(docId), copies(log));
+        if (state == null) {
+            return false;
+        }
+        List<byte[]> folded = new ArrayList<>();
+        folded.add(state.clone());
+        logs.put(docId, folded);
+        return true;
     }
 
     private static List<byte[]> copies(List<byte[]> log) {

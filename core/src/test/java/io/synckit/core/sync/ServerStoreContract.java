@@ -2,15 +2,19 @@ package io.synckit.core.sync;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.synckit.core.protocol.DocType;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -176,32 +180,66 @@ public abstract class ServerStoreContract {
 
     // ---- compact ----
 
+    /** Folds a log into one entry that shows what was folded: "[u1+u2]". */
+    protected static final ServerStore.Fold JOIN = (type, log) -> {
+        StringBuilder b = new StringBuilder("[");
+        for (byte[] e : log) {
+            b.append(b.length() == 1 ? "" : "+").append(new String(e, StandardCharsets.UTF_8));
+        }
+        return bytes(b.append(']').toString());
+    };
+
     @Test
-    void compactReplacesTheFirstEntriesByTheStateAndKeepsLaterOnes() {
-        for (int i = 1; i <= 5; i++) {
+    void compactFoldsTheWholeLogIntoOneEntry() {
+        for (int i = 1; i <= 3; i++) {
             store.append("doc", DocType.TEXT, bytes("u" + i), 1, i);
         }
-        store.compact("doc", bytes("state(u1..u3)"), 3);
+        List<String> seen = new ArrayList<>();
+        int[] type = new int[1];
+        assertTrue(store.compact("doc", (t, log) -> {
+            type[0] = t;
+            for (byte[] e : log) {
+                seen.add(new String(e, StandardCharsets.UTF_8));
+            }
+            return JOIN.fold(t, log);
+        }));
+        assertEquals(DocType.TEXT, type[0]);
+        assertEquals(List.of("u1", "u2", "u3"), seen, "the fold sees the whole log, oldest first");
         ServerStore.StoredDoc d = store.load("doc");
         assertEquals(DocType.TEXT, d.type);
-        assertLog(d, "state(u1..u3)", "u4", "u5");
-        store.append("doc", DocType.TEXT, bytes("u6"), 1, 6);
-        assertLog(store.load("doc"), "state(u1..u3)", "u4", "u5", "u6");
+        assertLog(d, "[u1+u2+u3]");
+        store.append("doc", DocType.TEXT, bytes("u4"), 1, 4);
+        assertLog(store.load("doc"), "[u1+u2+u3]", "u4");
+        assertTrue(store.compact("doc", JOIN)); // the earlier state is one entry like any other
+        assertLog(store.load("doc"), "[[u1+u2+u3]+u4]");
+        assertEquals(4, store.appliedSeq(1), "compaction does not touch sequences");
     }
 
     @Test
-    void compactOfTheWholeLogLeavesOnlyTheState() {
-        for (int i = 1; i <= 3; i++) {
-            store.append("doc", DocType.OR_SET, bytes("u" + i), 1, i);
-        }
-        store.compact("doc", bytes("s1"), 3);
-        assertLog(store.load("doc"), "s1");
-        store.append("doc", DocType.OR_SET, bytes("u4"), 1, 4);
-        store.append("doc", DocType.OR_SET, bytes("u5"), 1, 5);
-        store.compact("doc", bytes("s2"), 2); // the earlier state counts as one entry
-        assertLog(store.load("doc"), "s2", "u5");
-        assertEquals(5, store.appliedSeq(1), "compaction does not touch sequences");
-        assertEquals(DocType.OR_SET, store.load("doc").type);
+    void compactOfAnUnknownDocumentChangesNothing() {
+        boolean[] called = new boolean[1];
+        assertFalse(store.compact("nothing-here", (t, log) -> {
+            called[0] = true;
+            return bytes("s");
+        }));
+        assertFalse(called[0], "no log, nothing to fold");
+        assertNull(store.load("nothing-here"));
+    }
+
+    @Test
+    void aFoldThatDeclinesOrThrowsChangesNothing() {
+        store.append("doc", DocType.OR_SET, bytes("u1"), 1, 1);
+        store.append("doc", DocType.OR_SET, bytes("u2"), 1, 2);
+        assertFalse(store.compact("doc", (t, log) -> null), "null: the server cannot fold this log");
+        assertLog(store.load("doc"), "u1", "u2");
+        IllegalStateException boom = new IllegalStateException("an entry does not decode");
+        assertSame(boom, assertThrows(IllegalStateException.class, () -> store.compact("doc", (t, log) -> {
+            throw boom;
+        })));
+        restart();
+        assertLog(store.load("doc"), "u1", "u2");
+        store.append("doc", DocType.OR_SET, bytes("u3"), 1, 3);
+        assertLog(store.load("doc"), "u1", "u2", "u3");
     }
 
     @Test
@@ -209,9 +247,60 @@ public abstract class ServerStoreContract {
         store.append("a", DocType.TEXT, bytes("a1"), 1, 1);
         store.append("b", DocType.TEXT, bytes("b1"), 1, 2);
         store.append("a", DocType.TEXT, bytes("a2"), 1, 3);
-        store.compact("a", bytes("sa"), 2);
-        assertLog(store.load("a"), "sa");
+        assertTrue(store.compact("a", JOIN));
+        assertLog(store.load("a"), "[a1+a2]");
         assertLog(store.load("b"), "b1");
+    }
+
+    /**
+     * Several server nodes share one store: while one appends, another compacts again and again. Every
+     * update must be folded exactly once, in order, and none appended meanwhile may be lost. Runs when
+     * {@link #sharing} gives a second handle on the same data (the SQL stores: another connection pool).
+     */
+    @Test
+    void compactionsRacingAppendsOfAnotherNodeLoseNothing() throws Exception {
+        ServerStore other = sharing(store);
+        Assumptions.assumeTrue(other != null, "this store is not shared between threads");
+        int n = 200;
+        store.append("doc", DocType.TEXT, bytes("u0"), 1, 1);
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger compactions = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread compactor = new Thread(() -> {
+            try {
+                while (!done.get()) {
+                    if (other.compact("doc", JOIN)) {
+                        compactions.incrementAndGet();
+                    }
+                }
+            } catch (Throwable t) {
+                failed.set(t);
+            }
+        });
+        compactor.start();
+        for (int i = 1; i <= n; i++) {
+            store.append("doc", DocType.TEXT, bytes("u" + i), 1, i + 1);
+        }
+        done.set(true);
+        compactor.join(60_000);
+        assertNull(failed.get(), () -> "compaction failed: " + failed.get());
+        assertTrue(compactions.get() > 0, "the race did not happen: no compaction ran");
+        // Flatten what is left: every update appears once, in the order appended.
+        assertTrue(store.compact("doc", JOIN));
+        String all = new String(store.load("doc").log.get(0), StandardCharsets.UTF_8).replace("[", "").replace("]", "");
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i <= n; i++) {
+            expected.add("u" + i);
+        }
+        assertEquals(expected, Arrays.asList(all.split("\\+")));
+    }
+
+    /**
+     * A second handle on {@code s}'s data, used from another thread (as another server node would), or
+     * null when the store cannot be shared (the default: core's memory store is single-threaded).
+     */
+    protected ServerStore sharing(ServerStore s) {
+        return null;
     }
 
     // ---- durability ----
@@ -221,14 +310,14 @@ public abstract class ServerStoreContract {
         store.append("doc", DocType.TEXT, bytes("u1"), 1, 1);
         store.append("doc", DocType.TEXT, bytes("u2"), 2, 1);
         store.append("doc", DocType.TEXT, bytes("u3"), 1, 2);
-        store.compact("doc", bytes("s12"), 2);
+        store.compact("doc", (t, log) -> bytes("s" + log.size()));
         store.append("doc", DocType.TEXT, bytes("u4"), 2, 2);
         store.skip(2, 3);
         store.append("other", DocType.COUNTER, bytes("c1"), 3, 1);
         restart();
         ServerStore.StoredDoc d = store.load("doc");
         assertEquals(DocType.TEXT, d.type);
-        assertLog(d, "s12", "u3", "u4");
+        assertLog(d, "s3", "u4");
         assertLog(store.load("other"), "c1");
         assertEquals(DocType.COUNTER, store.load("other").type);
         assertEquals(2, store.appliedSeq(1));
@@ -238,7 +327,7 @@ public abstract class ServerStoreContract {
         store.append("doc", DocType.TEXT, bytes("u5"), 1, 3);
         assertThrows(IllegalArgumentException.class, () -> store.append("other", DocType.TEXT, bytes("t"), 1, 4));
         restart();
-        assertLog(store.load("doc"), "s12", "u3", "u4", "u5");
+        assertLog(store.load("doc"), "s3", "u4", "u5");
         assertEquals(3, store.appliedSeq(1));
     }
 
@@ -271,7 +360,10 @@ public abstract class ServerStoreContract {
         store.append("doc", DocType.TEXT, update, 1, 1);
         update[0] = 'X'; // the caller reuses its buffer
         byte[] state = bytes("s1");
-        store.compact("doc", state, 1);
+        store.compact("doc", (t, log) -> {
+            log.get(0)[0] = 'Z'; // the fold may scribble on the entries it is given
+            return state;
+        });
         state[0] = 'X';
         store.load("doc").log.get(0)[0] = 'Y'; // a caller scribbles on what it was given
         assertLog(store.load("doc"), "s1");
@@ -301,10 +393,11 @@ public abstract class ServerStoreContract {
         assertLogBytes(store.load("doc"), empty, all, large, empty);
         restart();
         assertLogBytes(store.load("doc"), empty, all, large, empty);
-        store.compact("doc", large, 2);
+        store.compact("doc", (t, log) -> large);
         restart();
-        assertLogBytes(store.load("doc"), large, large, empty);
-        store.compact("doc", empty, 3);
+        assertLogBytes(store.load("doc"), large);
+        store.append("doc", DocType.TEXT, all, 1, 5);
+        store.compact("doc", (t, log) -> empty);
         restart();
         assertLogBytes(store.load("doc"), empty);
     }

@@ -836,8 +836,8 @@ class SyncServerTest {
         }
 
         @Override
-        public void compact(String docId, byte[] state, int entries) {
-            inner.compact(docId, state, entries);
+        public boolean compact(String docId, Fold fold) {
+            return inner.compact(docId, fold);
         }
     }
 }

@@ -171,13 +171,12 @@ public final class PostgresServerStore implements CloseableServerStore {
     }
 
     @Override
-    public void compact(String docId, byte[] state, int entries) {
-        inTransaction("compact " + docId, c -> {
-            if (Sql.type(c, docId, true) == null) {
-                throw new IllegalArgumentException("cannot compact " + docId + ": no such document");
-            }
-            Sql.compactRows(c, docId, state, entries);
-            return null;
+    public boolean compact(String docId, Fold fold) {
+        return inTransaction("compact " + docId, c -> {
+            // Locks the document's row, as append does: appends and compactions of this document from
+            // every node wait, so the log read is the log replaced.
+            Integer type = Sql.type(c, docId, true);
+            return type != null && Sql.compactRows(c, docId, type, fold);
         });
     }
 

@@ -98,29 +98,29 @@ final class Sql {
     }
 
     /**
-     * The rows of {@code compact}: the first {@code entries} log rows are deleted and the state takes the
-     * index of the last of them, so it sorts before every later entry without renumbering them.
+     * The rows of {@code compact}, in a transaction that already holds the document against appends and
+     * other compactions ({@code type} is its stored type): the log is read, folded, and the rows read are
+     * replaced by the fold at the index of the last of them, so it sorts before any later entry without
+     * renumbering. Only the rows read are deleted, by index, never "everything".
      */
-    static void compactRows(Connection c, String docId, byte[] state, int entries) throws SQLException {
-        if (entries < 1) {
-            throw new IllegalArgumentException("entries must be at least 1: " + entries);
-        }
+    static boolean compactRows(Connection c, String docId, int type, ServerStore.Fold fold) throws SQLException {
+        List<byte[]> log = new ArrayList<>();
         long last = -1;
-        int found = 0;
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT idx FROM doc_log WHERE doc_id = ? ORDER BY idx LIMIT ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT idx, data FROM doc_log WHERE doc_id = ? ORDER BY idx")) {
             ps.setString(1, docId);
-            ps.setInt(2, entries);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     last = rs.getLong(1);
-                    found++;
+                    log.add(rs.getBytes(2));
                 }
             }
         }
-        if (found < entries) {
-            throw new IllegalArgumentException(
-                    "cannot compact " + entries + " entries of " + docId + ": its log has " + found);
+        if (log.isEmpty()) {
+            return false;
+        }
+        byte[] state = fold.fold(type, log);
+        if (state == null) {
+            return false;
         }
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM doc_log WHERE doc_id = ? AND idx <= ?")) {
             ps.setString(1, docId);
@@ -133,6 +133,7 @@ final class Sql {
             ps.setBytes(3, state);
             ps.executeUpdate();
         }
+        return true;
     }
 
     static IllegalArgumentException typeClash(String docId, int stored, int type) {

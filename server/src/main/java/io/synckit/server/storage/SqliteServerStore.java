@@ -222,10 +222,11 @@ public final class SqliteServerStore implements CloseableServerStore {
     }
 
     @Override
-    public void compact(String docId, byte[] state, int entries) {
-        inTransaction("BEGIN IMMEDIATE", "compact " + docId, c -> {
-            Sql.compactRows(c, docId, state, entries);
-            return null;
+    public boolean compact(String docId, Fold fold) {
+        // IMMEDIATE takes the write lock before reading: no append can slip in between read and delete.
+        return inTransaction("BEGIN IMMEDIATE", "compact " + docId, c -> {
+            Integer type = Sql.type(c, docId, false);
+            return type != null && Sql.compactRows(c, docId, type, fold);
         });
     }
 

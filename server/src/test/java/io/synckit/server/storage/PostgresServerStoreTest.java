@@ -64,10 +64,22 @@ class PostgresServerStoreTest extends ServerStoreContract {
         return PostgresServerStore.open(url(), 2);
     }
 
+    /** Another node on the same database: its own pool. */
+    @Override
+    protected ServerStore sharing(ServerStore s) {
+        otherNode = PostgresServerStore.open(url(), 2);
+        return otherNode;
+    }
+
+    private PostgresServerStore otherNode;
+
     @AfterEach
     void dropSchema() {
         if (store != null) {
             ((PostgresServerStore) store).close();
+        }
+        if (otherNode != null) {
+            otherNode.close();
         }
         if (schema != null) {
             execute("DROP SCHEMA " + schema + " CASCADE");

@@ -32,9 +32,21 @@ class SqliteServerStoreTest extends ServerStoreContract {
         return SqliteServerStore.openInDir(dir.resolve("data"));
     }
 
+    /** A second store on the same file (another process would do the same): SQLite's locks keep them apart. */
+    @Override
+    protected ServerStore sharing(ServerStore s) {
+        otherStore = SqliteServerStore.openInDir(dir.resolve("data"));
+        return otherStore;
+    }
+
+    private SqliteServerStore otherStore;
+
     @AfterEach
     void closeStore() {
         ((SqliteServerStore) store).close();
+        if (otherStore != null) {
+            otherStore.close();
+        }
     }
 
     @Test

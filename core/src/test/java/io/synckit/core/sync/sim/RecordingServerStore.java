@@ -58,7 +58,7 @@ final class RecordingServerStore implements ServerStore {
     }
 
     @Override
-    public void compact(String docId, byte[] state, int entries) {
-        inner.compact(docId, state, entries);
+    public boolean compact(String docId, Fold fold) {
+        return inner.compact(docId, fold);
     }
 }
