@@ -82,15 +82,19 @@ class TwoNodeTest {
 
     /** Node A and node B, reaching Redis through {@code proxyForA} and {@code proxyForB}. */
     private void startNodes(TcpProxy proxyForA, TcpProxy proxyForB) throws Exception {
-        nodeA = node("redis://127.0.0.1:" + proxyForA.port());
-        nodeB = node("redis://127.0.0.1:" + proxyForB.port());
+        startNodes(proxyForA, proxyForB, new SyncServer.Options());
+    }
+
+    private void startNodes(TcpProxy proxyForA, TcpProxy proxyForB, SyncServer.Options options) throws Exception {
+        nodeA = node("redis://127.0.0.1:" + proxyForA.port(), options);
+        nodeB = node("redis://127.0.0.1:" + proxyForB.port(), options);
         awaitTrue("both nodes subscribed to Redis", () -> nodeA.fanout().subscribed() && nodeB.fanout().subscribed());
     }
 
-    private SyncKitServer node(String redisUrl) throws Exception {
+    private SyncKitServer node(String redisUrl, SyncServer.Options options) throws Exception {
         PostgresServerStore store = PostgresServerStore.open(pgUrl + (pgUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema, 2);
         SyncKitServer s = new SyncKitServer(ServerConfig.dev("127.0.0.1", 0).withRedisUrl(redisUrl), store,
-                SyncKitServer.DEFAULT_MAX_QUEUED_BYTES, new SyncServer.Options()).start();
+                SyncKitServer.DEFAULT_MAX_QUEUED_BYTES, options).start();
         closeAfter.add(store); // closed after the server (reverse order)
         closeAfter.add(s);
         return s;
@@ -205,6 +209,60 @@ class TwoNodeTest {
                 HttpResponse.BodyHandlers.ofString()).body();
         assertTrue(metrics.contains("synckit_fanout_outages_total 1.0"), metrics);
         assertTrue(metrics.contains("synckit_fanout_subscribed 1.0"), metrics);
+    }
+
+    /**
+     * Both nodes compact the shared log (every 3 appends each) while clients on both edit one text at
+     * once: each node folds the log as stored, so nothing the other node appended is lost, and a client
+     * arriving later gets the whole text from a log of a few entries.
+     */
+    @Test
+    void bothNodesCompactTheSharedLogWithoutLosingTheOthersUpdates() throws Exception {
+        SyncServer.Options options = new SyncServer.Options();
+        options.compactAfter = 3;
+        startNodes(redisProxy, redisProxy, options);
+        WsSyncHost a = client(nodeA, 301);
+        WsSyncHost b = client(nodeB, 302);
+        TextDoc ta = new TextDoc(301);
+        TextDoc tb = new TextDoc(302);
+        a.open("t", ta);
+        b.open("t", tb);
+        a.start();
+        b.start();
+        a.await("a online", () -> a.client.status() == SyncClient.STATUS_ONLINE);
+        b.await("b online", () -> b.client.status() == SyncClient.STATUS_ONLINE);
+        int edits = 40;
+        for (int i = 0; i < edits; i++) {
+            String ch = String.valueOf((char) ('a' + i % 26));
+            a.run(c -> {
+                ta.insert(0, ch);
+                c.localChange("t");
+            });
+            b.run(c -> {
+                tb.insert(tb.length(), ch.toUpperCase());
+                c.localChange("t");
+            });
+        }
+        a.await("a has all edits", () -> ta.length() == 2 * edits, FAN_OUT);
+        b.await("b has all edits", () -> tb.length() == 2 * edits && tb.toString().equals(ta.toString()), FAN_OUT);
+        a.await("a's outbox acknowledged", () -> a.client.pending() == 0);
+        b.await("b's outbox acknowledged", () -> b.client.pending() == 0);
+
+        int rows = count("SELECT COUNT(*) FROM " + schema + ".doc_log WHERE doc_id = 't'");
+        assertTrue(rows < edits, "compacted: " + rows + " log rows for " + 2 * edits + " updates");
+        WsSyncHost late = client(nodeB, 303);
+        TextDoc tl = new TextDoc(303);
+        late.open("t", tl);
+        late.start();
+        late.await("a late client gets the whole text", () -> tl.toString().equals(ta.toString()), FAN_OUT);
+    }
+
+    private static int count(String query) throws SQLException {
+        try (Connection c = DriverManager.getConnection(pgUrl); Statement s = c.createStatement();
+                var rs = s.executeQuery(query)) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 
     @Test
