@@ -119,7 +119,10 @@ public final class JwtAuthenticator implements SyncServer.Authenticator {
             if (nbf != null && nbf.getTime() - CLOCK_SKEW_SECONDS * 1000 > now) {
                 return null;
             }
-            return Permissions.parse(claims.getClaim("synckit"));
+            Permissions p = Permissions.parse(claims.getClaim("synckit"));
+            p.subject = claims.getSubject();
+            p.expiresAt = exp.getTime() + CLOCK_SKEW_SECONDS * 1000; // as at Hello: the skew is allowed
+            return p;
         } catch (ParseException | JOSEException | IllegalArgumentException | ClassCastException e) {
             return null;
         }
@@ -172,6 +175,8 @@ public final class JwtAuthenticator implements SyncServer.Authenticator {
         static final int ADMIN = 3;
 
         private final List<String> patterns = new ArrayList<>();
+        private String subject = "";
+        private double expiresAt = Double.POSITIVE_INFINITY;
         private final List<Integer> levels = new ArrayList<>();
 
         static Permissions parse(Object claim) {
@@ -227,6 +232,16 @@ public final class JwtAuthenticator implements SyncServer.Authenticator {
         @Override
         public boolean canWrite(String docId) {
             return levelFor(docId) >= WRITE;
+        }
+
+        @Override
+        public double expiresAtMillis() {
+            return expiresAt;
+        }
+
+        @Override
+        public String subject() {
+            return subject;
         }
     }
 }

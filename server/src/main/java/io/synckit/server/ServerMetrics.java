@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code synckit_sent_bytes_total}, {@code synckit_update_latency_seconds} (histogram: an Update frame
  * from its arrival to its Ack, including the wait for the engine lock and the durable append),
  * {@code synckit_storage_errors_total}, {@code synckit_documents_open}, {@code synckit_slow_consumers_total}
- * (connections closed because their send queue was full).
+ * (connections closed because their send queue was full), {@code synckit_tokens_expired_total}
+ * (connections cut because their token expired while they were open).
  */
 final class ServerMetrics {
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -29,6 +30,8 @@ final class ServerMetrics {
             .description("store calls that threw").register(registry);
     final Counter slowConsumers = Counter.builder("synckit.slow.consumers")
             .description("connections closed because they did not read their frames").register(registry);
+    final Counter tokensExpired = Counter.builder("synckit.tokens.expired")
+            .description("connections cut because their token expired while open").register(registry);
     final Timer updateLatency = Timer.builder("synckit.update.latency")
             .description("an Update frame from arrival to handled (acknowledged or refused)")
             .publishPercentileHistogram().register(registry);

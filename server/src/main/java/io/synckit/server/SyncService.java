@@ -31,6 +31,13 @@ final class SyncService {
     final int maxFrameBytes;
     private final Set<SyncEndpoint> endpoints = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
+    /** One thread for timed work on every connection (token expiry), so no thread per connection. */
+    private final java.util.concurrent.ScheduledExecutorService timer =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "synckit-timer");
+                t.setDaemon(true);
+                return t;
+            });
 
     SyncService(ServerStore store, SyncServer.Authenticator auth, SyncServer.Options options, long maxQueuedBytes) {
         this.metrics = new ServerMetrics(this::openDocuments);
@@ -43,6 +50,16 @@ final class SyncService {
         }
         this.maxQueuedBytes = maxQueuedBytes;
         this.maxFrameBytes = options.limits.maxFrameBytes;
+        // A token that expires while its connection is open ends the connection within a second, even
+        // when the client sends nothing (it would otherwise go on receiving documents).
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                int cut = locked(SyncServer::expireTokens);
+                metrics.tokensExpired.increment(cut);
+            } catch (RuntimeException e) {
+                // never kill the timer; the next run tries again
+            }
+        }, 1, 1, TimeUnit.SECONDS);
     }
 
     private int openDocuments() {
@@ -115,6 +132,7 @@ final class SyncService {
      */
     void shutdown(long timeoutMillis) throws InterruptedException {
         stopping = true;
+        timer.shutdownNow();
         List<java.util.concurrent.CompletableFuture<Void>> closes = new ArrayList<>();
         for (SyncEndpoint e : new ArrayList<>(endpoints)) {
             closes.add(e.closeGoingAway());

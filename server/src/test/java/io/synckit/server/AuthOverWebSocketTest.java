@@ -93,6 +93,40 @@ class AuthOverWebSocketTest {
         }
     }
 
+    /**
+     * A token that expires while its connection is open: the idle subscriber is cut within about a second
+     * (the server's sweep), told UNAUTHENTICATED, and gets none of the updates made after that.
+     */
+    @Test
+    void aTokenExpiringMidConnectionEndsItAndNothingMoreIsReceived() throws Exception {
+        // Hello allows the clock skew: exp this far in the past leaves the token 1 to 2 s of life (JWT
+        // times are whole seconds).
+        long exp = (System.currentTimeMillis() / 1000 - JwtAuthenticator.CLOCK_SKEW_SECONDS + 2) * 1000;
+        PnCounter ce = new PnCounter(421);
+        PnCounter cw = new PnCounter(422);
+        WsSyncHost expiring = online(421, token("short-lived", Map.of("exp-doc", "read"), exp), "exp-doc", ce);
+        WsSyncHost w = online(422, token(Map.of("*", "write")), "exp-doc", cw);
+        w.run(c -> {
+            cw.increment(1);
+            c.localChange("exp-doc");
+        });
+        expiring.await("the reader sees the first update", () -> ce.value() == 1);
+        expiring.await("cut at expiry", () -> expiring.client.status() == SyncClient.STATUS_STOPPED,
+                java.time.Duration.ofSeconds(10));
+        assertTrue(expiring.hasError(ErrorCode.UNAUTHENTICATED));
+        assertTrue(System.currentTimeMillis() >= exp + JwtAuthenticator.CLOCK_SKEW_SECONDS * 1000, "not before expiry");
+        w.run(c -> {
+            cw.increment(10);
+            c.localChange("exp-doc");
+        });
+        w.await("acknowledged", () -> w.client.pending() == 0);
+        // The writer's own connection, still valid, proves the update went out; the expired reader's did not.
+        assertEquals(1.0, expiring.call(c -> ce.value()), "nothing reaches a connection after its token expired");
+        String metrics = WsSyncHost.HTTP.send(HttpRequest.newBuilder(URI.create(server.uri() + "metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(metrics.contains("synckit_tokens_expired_total 1.0"), metrics);
+    }
+
     @Test
     void aReadOnlyGrantsUpdateIsForbiddenAndNotApplied() throws Exception {
         PnCounter cw = new PnCounter(411);

@@ -60,6 +60,20 @@ public final class SyncServer {
         boolean canRead(String docId);
 
         boolean canWrite(String docId);
+
+        /**
+         * When the token stops being valid (ms since the epoch, as {@link WallClock}); the connection is
+         * then cut with a fatal UNAUTHENTICATED at its next frame or at the host's next
+         * {@link #expireTokens}. Infinity: never.
+         */
+        default double expiresAtMillis() {
+            return Double.POSITIVE_INFINITY;
+        }
+
+        /** Who the token belongs to (JWT {@code sub}), for logs; "" when unknown. */
+        default String subject() {
+            return "";
+        }
     }
 
     /** Everyone may do everything: development only. */
@@ -104,6 +118,8 @@ public final class SyncServer {
      */
     private final Map<String, Replica> replicas = new HashMap<>();
     private UpdateListener updateListener;
+    /** Connections past Hello, for {@link #expireTokens}. */
+    private final Set<Connection> authenticated = new LinkedHashSet<>();
 
     private static final class Doc {
         final int type;
@@ -197,6 +213,23 @@ public final class SyncServer {
         }
     }
 
+    /**
+     * Cuts every connection whose token has expired (fatal UNAUTHENTICATED, then close), so that an idle
+     * subscriber stops receiving documents when its token ends, not only at its next frame. The host
+     * calls it now and then (the server: every second); returns how many were cut.
+     */
+    public int expireTokens() {
+        double now = clock.nowMillis();
+        int cut = 0;
+        for (Connection c : new ArrayList<>(authenticated)) {
+            if (c.expired(now)) {
+                c.expire();
+                cut++;
+            }
+        }
+        return cut;
+    }
+
     /** Documents held in memory (for metrics). */
     public int openDocuments() {
         return docs.size();
@@ -230,7 +263,9 @@ public final class SyncServer {
                 fail(e.code, e.getMessage(), "", 0);
                 return;
             }
-            if (m instanceof Hello) {
+            if (grant != null && expired(clock.nowMillis())) {
+                expire();
+            } else if (m instanceof Hello) {
                 hello((Hello) m);
             } else if (grant == null) {
                 // A protocol violation, not a credential problem: UNAUTHENTICATED would stop the client for good.
@@ -253,6 +288,7 @@ public final class SyncServer {
         /** The connection ended (closed by either side, or dropped). Calling it again does nothing. */
         public void onClose() {
             closed = true;
+            authenticated.remove(this);
             for (String id : new ArrayList<>(subscribed)) {
                 unsubscribe(id);
             }
@@ -292,6 +328,7 @@ public final class SyncServer {
             replica = r;
             grant = g;
             replicaId = h.replicaId;
+            authenticated.add(this);
             send(new Welcome(Protocol.VERSION, r.appliedSeq, options.heartbeatMillis, options.limits.maxFrameBytes));
         }
 
@@ -434,6 +471,19 @@ public final class SyncServer {
                     evictIfUnused(id, d);
                 }
             }
+        }
+
+        boolean expired(double now) {
+            return !closed && grant != null && now >= grant.expiresAtMillis();
+        }
+
+        void expire() {
+            fail(ErrorCode.UNAUTHENTICATED, "the token expired; get a new one and reconnect", "", 0);
+        }
+
+        /** The grant's subject ("" before Hello), for the host's logs. */
+        public String subject() {
+            return grant == null ? "" : grant.subject();
         }
 
         private void fail(int code, String message, String docId, double seq) {

@@ -194,6 +194,57 @@ class SyncServerTest {
     }
 
     @Test
+    void aTokenThatExpiresWhileConnectedEndsTheConnection() {
+        double[] now = {1000};
+        SyncServer.Authenticator expiring = token -> new SyncServer.Grant() {
+            @Override
+            public boolean canRead(String docId) {
+                return true;
+            }
+
+            @Override
+            public boolean canWrite(String docId) {
+                return true;
+            }
+
+            @Override
+            public double expiresAtMillis() {
+                return token.equals("short") ? 2000 : 5000;
+            }
+        };
+        server = new SyncServer(store, expiring, () -> now[0], options);
+        Client busy = new Client().send(new Hello(Protocol.VERSION, 1, "short", 0, "test"));
+        busy.only(Welcome.class);
+        Client idle = new Client().send(new Hello(Protocol.VERSION, 2, "short", 0, "test"));
+        idle.only(Welcome.class);
+        Client longer = new Client().send(new Hello(Protocol.VERSION, 3, "long", 0, "test"));
+        longer.only(Welcome.class);
+        idle.subscribed("doc", DocType.COUNTER, new PnCounter(2).encodeStateVector());
+        longer.subscribed("doc", DocType.COUNTER, new PnCounter(3).encodeStateVector());
+
+        now[0] = 1999;
+        assertEquals(0, server.expireTokens(), "not yet");
+        busy.send(new Ping(1));
+        assertMessageEquals(new Pong(1), busy.only(Pong.class));
+
+        now[0] = 2000;
+        // The next frame of a connection with an expired token is not handled: it is cut.
+        busy.update(1, "doc", increment(new PnCounter(1), 5));
+        assertError(busy.only(ErrorMessage.class), ErrorCode.UNAUTHENTICATED, true);
+        assertTrue(busy.peer.closed);
+        assertEquals(0, store.logSize("doc"), "the update after expiry was not applied");
+        // An idle one is cut by the host's sweep, and receives nothing more.
+        assertEquals(1, server.expireTokens());
+        assertError(idle.only(ErrorMessage.class), ErrorCode.UNAUTHENTICATED, true);
+        assertTrue(idle.peer.closed);
+        assertEquals(0, server.expireTokens(), "each connection is cut once");
+        assertFalse(longer.peer.closed);
+        longer.update(1, "doc", increment(new PnCounter(3), 2));
+        assertMessageEquals(new Ack(1), longer.only(Ack.class));
+        idle.nothing();
+    }
+
+    @Test
     void aRefusedTokenIsUnauthenticated() {
         server = new SyncServer(store, TOKENS, CLOCK, options);
         Client bad = new Client().send(new Hello(Protocol.VERSION, 7, "forged", 0, "test"));
