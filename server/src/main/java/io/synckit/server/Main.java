@@ -8,6 +8,9 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         ServerConfig config;
         try {
+            // Before anything creates a logger: logback.xml reads these when it configures itself.
+            System.setProperty("synckit.log.format", ServerConfig.logFormat(args, System.getenv()));
+            System.setProperty("synckit.log.level", ServerConfig.logLevel(args, System.getenv()));
             config = ServerConfig.parse(args, System.getenv());
         } catch (ServerConfig.UsageException e) {
             if (e.getMessage() != null) {
@@ -41,8 +44,11 @@ public final class Main {
                 // exiting anyway
             }
         }));
-        System.out.println("SyncKit server listening on " + server.uri() + "  (todo app at /, SDK at /sdk/, sync at "
-                + server.syncUri() + (config.dev() ? ", dev tokens at /dev/token?sub=NAME" : "") + ")");
+        org.slf4j.LoggerFactory.getLogger(Main.class).atInfo()
+                .addKeyValue("url", server.uri()).addKeyValue("sync", server.syncUri()).addKeyValue("dev", config.dev())
+                .addKeyValue("storage", config.storage())
+                .log("SyncKit server listening on " + server.uri() + "  (todo app at /, SDK at /sdk/, sync at "
+                        + server.syncUri() + (config.dev() ? ", dev tokens at /dev/token?sub=NAME" : "") + ")");
         server.join();
     }
 }

@@ -20,7 +20,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jwtSecret
         List<String> allowedOrigins, boolean dev, String storage, String postgresUrl, String redisUrl) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
-    public static final String DEFAULT_DATA_DIR = "synckit-data";
+    public static final String DEFAULT_DATA_DIR = "data";
     /** HS256 needs a key of at least 256 bits (RFC 7518 section 3.2). */
     public static final int MIN_SECRET_BYTES = 32;
 
@@ -112,6 +112,8 @@ public record ServerConfig(String host, int port, Path dataDir, String jwtSecret
                 case "--storage" -> storage = value;
                 case "--postgres-url" -> postgresUrl = value;
                 case "--redis-url" -> redisUrl = value;
+                case "--log-format" -> logFormat(value); // applied by Main before anything logs
+                case "--log-level" -> logLevel(value);
                 case "--dev" -> dev = Boolean.parseBoolean(value);
                 default -> throw new UsageException("unknown option " + name);
             }
@@ -157,7 +159,52 @@ public record ServerConfig(String host, int port, Path dataDir, String jwtSecret
         } else {
             postgresUrl = null;
         }
+        if (redisUrl != null && postgresUrl == null) {
+            throw new UsageException("--redis-url needs --postgres-url: the nodes must share one database (with "
+                    + storage + " storage each node would keep its own documents, and they would drift apart)");
+        }
         return new ServerConfig(host, p, Path.of(dataDir), secret, key, originList, dev, storage, postgresUrl, redisUrl);
+    }
+
+    /**
+     * The {@code --log-format} (else {@code SYNCKIT_LOG_FORMAT}, else text). Read on its own, before the
+     * rest of the configuration, because logging must be set up before the first logger exists.
+     */
+    public static String logFormat(String[] args, Map<String, String> env) {
+        return logFormat(flag(args, "--log-format", env.getOrDefault("SYNCKIT_LOG_FORMAT", "text")));
+    }
+
+    /** The {@code --log-level} (else {@code SYNCKIT_LOG_LEVEL}, else INFO). */
+    public static String logLevel(String[] args, Map<String, String> env) {
+        return logLevel(flag(args, "--log-level", env.getOrDefault("SYNCKIT_LOG_LEVEL", "INFO")));
+    }
+
+    private static String flag(String[] args, String name, String otherwise) {
+        String value = otherwise;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].startsWith(name + "=")) {
+                value = args[i].substring(name.length() + 1);
+            } else if (args[i].equals(name) && i + 1 < args.length) {
+                value = args[++i];
+            }
+        }
+        return value;
+    }
+
+    private static String logFormat(String v) {
+        String f = v.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!f.equals("text") && !f.equals("json")) {
+            throw new UsageException("--log-format must be text or json, got '" + v + "'");
+        }
+        return f;
+    }
+
+    private static String logLevel(String v) {
+        String l = v.strip().toUpperCase(java.util.Locale.ROOT);
+        if (!List.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE").contains(l)) {
+            throw new UsageException("--log-level must be one of ERROR, WARN, INFO, DEBUG, TRACE, got '" + v + "'");
+        }
+        return l;
     }
 
     public static final String USAGE = """
@@ -165,7 +212,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jwtSecret
               --dev                  development mode: GET /dev/token, any Origin, a loud warning (env SYNCKIT_DEV=true)
               --host HOST            interface to listen on (default 127.0.0.1; env SYNCKIT_HOST)
               --port PORT            port to listen on, 0 for any free port (default 8080; env SYNCKIT_PORT)
-              --data-dir DIR         where the storage keeps its files (default synckit-data; env SYNCKIT_DATA_DIR)
+              --data-dir DIR         where the storage keeps its files (default ./data; env SYNCKIT_DATA_DIR)
               --storage KIND         sqlite (default) or memory (development only: lost on restart; env SYNCKIT_STORAGE)
               --postgres-url URL     store in PostgreSQL instead, e.g. jdbc:postgresql://db:5432/synckit?user=synckit
                                      (env SYNCKIT_POSTGRES_URL)
@@ -176,6 +223,8 @@ public record ServerConfig(String host, int port, Path dataDir, String jwtSecret
               --allowed-origins LIST comma list of browser origins allowed to open /sync, e.g.
                                      https://app.example.com (env SYNCKIT_ALLOWED_ORIGINS; the server's own
                                      origin is always allowed; --dev allows any)
+              --log-format FORMAT    text (default) or json: one JSON object per line (env SYNCKIT_LOG_FORMAT)
+              --log-level LEVEL      ERROR, WARN, INFO (default), DEBUG or TRACE (env SYNCKIT_LOG_LEVEL)
             Without --dev a JWT key (--jwt-secret or --jwt-public-key) is required.
             """;
 

@@ -25,7 +25,7 @@ class ServerConfigTest {
         assertEquals(8080, c.port());
         assertTrue(c.dev());
         assertEquals("sqlite", c.storage());
-        assertEquals(Path.of("synckit-data"), c.dataDir());
+        assertEquals(Path.of("data"), c.dataDir());
         assertNull(c.jwtSecret());
         assertEquals(List.of(), c.allowedOrigins());
     }
@@ -83,15 +83,26 @@ class ServerConfigTest {
 
     @Test
     void redisUrlFromFlagOrEnvironment() {
+        String pg = "jdbc:postgresql://db:5432/synckit";
         assertNull(ServerConfig.parse(new String[] {"--dev"}, Map.of()).redisUrl(), "no scale-out by default");
-        assertEquals("redis://r1:6379", ServerConfig.parse(new String[] {"--dev"},
+        assertEquals("redis://r1:6379", ServerConfig.parse(new String[] {"--dev", "--postgres-url", pg},
                 Map.of("SYNCKIT_REDIS_URL", "redis://r1:6379")).redisUrl());
-        ServerConfig c = ServerConfig.parse(new String[] {"--dev", "--redis-url", "redis://r2:6380"},
+        ServerConfig c = ServerConfig.parse(new String[] {"--dev", "--redis-url", "redis://r2:6380", "--postgres-url", pg},
                 Map.of("SYNCKIT_REDIS_URL", "redis://r1:6379"));
         assertEquals("redis://r2:6380", c.redisUrl());
         assertEquals("redis://r2:6380", c.withDev(false).withAllowedOrigins(List.of("https://a.example")).redisUrl(),
                 "kept by the with-ers");
         assertNull(ServerConfig.parse(new String[] {"--dev", "--redis-url", " "}, Map.of()).redisUrl());
         assertEquals("--redis-url must look like redis://host:6379, got 'r1:6379'", usageError("--dev", "--redis-url", "r1:6379"));
+    }
+
+    @Test
+    void redisWithoutASharedDatabaseIsRefused() {
+        assertEquals("--redis-url needs --postgres-url: the nodes must share one database (with sqlite storage each"
+                + " node would keep its own documents, and they would drift apart)",
+                usageError("--dev", "--redis-url", "redis://r1:6379"));
+        assertEquals("--redis-url needs --postgres-url: the nodes must share one database (with memory storage each"
+                + " node would keep its own documents, and they would drift apart)",
+                usageError("--dev", "--storage", "memory", "--redis-url", "redis://r1:6379"));
     }
 }

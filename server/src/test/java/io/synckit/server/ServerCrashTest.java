@@ -45,12 +45,14 @@ class ServerCrashTest {
         final StringBuffer log = new StringBuffer();
         final URI uri;
 
-        ServerProcess(Path dataDir) throws Exception {
+        ServerProcess(Path dataDir, String... extraArgs) throws Exception {
             String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
             String cp = System.getProperty("java.class.path");
             assertTrue(cp != null && !cp.isEmpty(), "no java.class.path to start the server from");
-            process = new ProcessBuilder(java, "-cp", cp, "io.synckit.server.Main", "--dev", "--port", "0",
-                    "--data-dir", dataDir.toString()).redirectErrorStream(true).start();
+            List<String> command = new ArrayList<>(List.of(java, "-cp", cp, "io.synckit.server.Main", "--dev",
+                    "--port", "0", "--data-dir", dataDir.toString()));
+            command.addAll(List.of(extraArgs));
+            process = new ProcessBuilder(command).redirectErrorStream(true).start();
             CompletableFuture<String> url = new CompletableFuture<>();
             Thread drain = new Thread(() -> {
                 try (BufferedReader out = new BufferedReader(
