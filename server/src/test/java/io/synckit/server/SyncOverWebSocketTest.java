@@ -55,6 +55,28 @@ class SyncOverWebSocketTest {
         return body.substring(10, body.length() - 2);
     }
 
+    /** A browser's handshake offers permessage-deflate; the server declines it (memory per connection). */
+    @Test
+    void theHandshakeDeclinesPerMessageDeflate() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            String request = "GET /sync HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\n"
+                    + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+            List<String> headers = new ArrayList<>();
+            for (String line; (line = in.readLine()) != null && !line.isEmpty(); ) {
+                headers.add(line);
+            }
+            assertTrue(headers.get(0).startsWith("HTTP/1.1 101"), headers.toString());
+            assertTrue(headers.stream().noneMatch(h -> h.toLowerCase(java.util.Locale.ROOT).startsWith("sec-websocket-extensions")),
+                    "no extension accepted: " + headers);
+        }
+    }
+
     WsSyncHost client(double replicaId) throws Exception {
         WsSyncHost h = new WsSyncHost(server.syncUri(), replicaId, devToken("user" + (long) replicaId));
         closeAfter.add(h);
