@@ -150,9 +150,9 @@ public final class SyncKitServer implements AutoCloseable {
                             "server shutting down");
                     return null;
                 }
-                // No permessage-deflate, although browsers offer it: its zlib state costs ~140 KB of native
-                // memory per connection (measured: 10,000 sockets took 1.6 GB more RSS with it), and the
-                // frames are small binary updates that gain little. TLS proxies may still compress.
+                // No permessage-deflate, although browsers offer it: its zlib state took a connection from
+                // 19 KB to 108 KB resident (docs/benchmarks.md, "Server memory per connection"), and the
+                // frames are small binary updates that gain little from it.
                 response.setExtensions(List.of());
                 return new SyncEndpoint(sync);
             });
