@@ -108,7 +108,7 @@ public final class SyncKitServer implements AutoCloseable {
         if (config.redisUrl() != null) {
             options.compactAfter = Integer.MAX_VALUE;
         }
-        sync = new SyncService(store, JwtAuthenticator.anyOf(auths), options, maxQueuedBytes);
+        sync = new SyncService(store, JwtAuthenticator.anyOf(auths), options, maxQueuedBytes, config.rateLimit());
 
         server = new Server();
         connector = new ServerConnector(server);
@@ -276,6 +276,7 @@ public final class SyncKitServer implements AutoCloseable {
     public void close() throws Exception {
         sync.shutdown(SHUTDOWN_MILLIS);
         server.stop();
+        sync.stopScheduler();
         if (fanout != null) {
             fanout.close();
         }

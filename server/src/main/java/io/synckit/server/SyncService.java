@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -21,6 +23,9 @@ import java.util.function.Consumer;
  * would need an unbounded queue or a policy for a full one. The engine does little per frame besides
  * the store's durable append, which is serial in any store anyway. Sends from inside the lock never
  * block: {@link SyncEndpoint} queues them with Jetty and counts the queued bytes.
+ *
+ * <p>Rate limits: each endpoint has its own {@link RateLimiter}; a throttled endpoint's next read is
+ * scheduled on {@link #scheduler}, one daemon thread for the whole server (a timer, nothing else runs on it).
  */
 final class SyncService {
     private final ReentrantLock lock = new ReentrantLock();
@@ -29,10 +34,14 @@ final class SyncService {
     final ServerMetrics metrics;
     final long maxQueuedBytes;
     final int maxFrameBytes;
+    final ServerConfig.RateLimit rateLimit;
+    /** Delayed reads of throttled connections: it only calls {@code Session.demand()}, which does not block. */
+    final ScheduledExecutorService scheduler;
     private final Set<SyncEndpoint> endpoints = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
-    SyncService(ServerStore store, SyncServer.Authenticator auth, SyncServer.Options options, long maxQueuedBytes) {
+    SyncService(ServerStore store, SyncServer.Authenticator auth, SyncServer.Options options, long maxQueuedBytes,
+            ServerConfig.RateLimit rateLimit) {
         this.metrics = new ServerMetrics(this::openDocuments);
         this.store = new MeteredServerStore(store, metrics.storageErrors);
         this.engine = new SyncServer(this.store, auth, System::currentTimeMillis, options);
@@ -43,6 +52,20 @@ final class SyncService {
         }
         this.maxQueuedBytes = maxQueuedBytes;
         this.maxFrameBytes = options.limits.maxFrameBytes;
+        this.rateLimit = rateLimit;
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "synckit-rate-limit");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        this.scheduler = timer;
+    }
+
+    /** A new connection's limiter. */
+    RateLimiter newRateLimiter() {
+        return new RateLimiter(rateLimit.framesPerSecond(), rateLimit.burstFrames(), rateLimit.bytesPerSecond(),
+                rateLimit.burstBytes(maxFrameBytes), System::nanoTime);
     }
 
     private int openDocuments() {
@@ -125,5 +148,10 @@ final class SyncService {
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             // Jetty's stop disconnects what is left.
         }
+    }
+
+    /** Last part of shutdown, after Jetty stopped: pending delayed reads are for closed connections. */
+    void stopScheduler() {
+        scheduler.shutdownNow();
     }
 }
