@@ -101,7 +101,7 @@ public final class SyncEndpoint implements Session.Listener, SyncServer.Peer {
         readNext(delay);
     }
 
-    /** Answered here, not by Jetty: with explicit demand Jetty would answer but not read on. */
+    /** Answered here rather than by Jetty (which would demand the next frame at once), so pings count against the rate. */
     @Override
     public void onWebSocketPing(ByteBuffer payload) {
         long delay = limiter.delayNanos(payload.remaining());
