@@ -122,14 +122,21 @@ final class SyncService {
 
     /** Applies {@code action} to every open connection whose replica id is {@code replicaId} (tests, admin). */
     int forEachConnectionOf(double replicaId, Consumer<SyncEndpoint> action) {
-        int n = 0;
-        for (SyncEndpoint e : new ArrayList<>(endpoints)) {
-            if (e.replicaId() == replicaId) {
-                action.accept(e);
-                n++;
+        // Under the lock: an endpoint learns its replica id just after the engine sent Welcome, so a
+        // client can be online before a look without the lock would find it (a flaky test).
+        lock.lock();
+        try {
+            int n = 0;
+            for (SyncEndpoint e : new ArrayList<>(endpoints)) {
+                if (e.replicaId() == replicaId) {
+                    action.accept(e);
+                    n++;
+                }
             }
+            return n;
+        } finally {
+            lock.unlock();
         }
-        return n;
     }
 
     /**
