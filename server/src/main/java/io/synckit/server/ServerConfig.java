@@ -15,9 +15,11 @@ import java.util.Map;
  * @param dev development mode: /dev/token, any origin, a loud warning
  * @param storage {@code sqlite} (default) or {@code memory} (development fallback, nothing survives a restart)
  * @param redisUrl scale-out: Redis for fanning updates out to the other nodes ({@link RedisFanout}), or null
+ * @param rateLimit how fast one /sync connection is read ({@link RateLimit#DEFAULT} unless configured)
  */
 public record ServerConfig(String host, int port, Path dataDir, String jwtSecret, Path jwtPublicKey,
-        List<String> allowedOrigins, boolean dev, String storage, String postgresUrl, String redisUrl) {
+        List<String> allowedOrigins, boolean dev, String storage, String postgresUrl, String redisUrl,
+        RateLimit rateLimit) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final String DEFAULT_DATA_DIR = "data";
@@ -26,6 +28,42 @@ public record ServerConfig(String host, int port, Path dataDir, String jwtSecret
 
     public ServerConfig {
         allowedOrigins = List.copyOf(allowedOrigins);
+        if (rateLimit == null) {
+            rateLimit = RateLimit.DEFAULT;
+        }
+    }
+
+    /**
+     * Per-connection read rate on /sync; a connection over it is read more slowly, never dropped
+     * ({@link SyncEndpoint}). A rate of 0 turns that limit off.
+     *
+     * @param framesPerSecond sustained frames per second per connection
+     * @param burstFrames frames a rested connection may send at once
+     * @param bytesPerSecond sustained bytes per second per connection; its burst is
+     *        max({@link #MIN_BURST_BYTES}, the frame limit), so one largest frame always fits
+     */
+    public record RateLimit(int framesPerSecond, int burstFrames, int bytesPerSecond) {
+        public static final RateLimit DEFAULT = new RateLimit(200, 2000, 1 << 20);
+        public static final RateLimit OFF = new RateLimit(0, 0, 0);
+        public static final long MIN_BURST_BYTES = 8L << 20;
+
+        public RateLimit {
+            if (framesPerSecond < 0 || burstFrames < 0 || bytesPerSecond < 0) {
+                throw new IllegalArgumentException("rate limits must not be negative: " + framesPerSecond + " frames/s, burst "
+                        + burstFrames + ", " + bytesPerSecond + " bytes/s");
+            }
+        }
+
+        /** The byte bucket's burst with a given frame limit. */
+        public long burstBytes(int maxFrameBytes) {
+            return Math.max(MIN_BURST_BYTES, maxFrameBytes);
+        }
+    }
+
+    /** Without a rate-limit setting: the default one. */
+    public ServerConfig(String host, int port, Path dataDir, String jwtSecret, Path jwtPublicKey,
+            List<String> allowedOrigins, boolean dev, String storage, String postgresUrl, String redisUrl) {
+        this(host, port, dataDir, jwtSecret, jwtPublicKey, allowedOrigins, dev, storage, postgresUrl, redisUrl, RateLimit.DEFAULT);
     }
 
     /** Without PostgreSQL or Redis (embedded storage, one node). */
@@ -35,7 +73,7 @@ public record ServerConfig(String host, int port, Path dataDir, String jwtSecret
     }
 
     public ServerConfig withRedisUrl(String url) {
-        return new ServerConfig(host, port, dataDir, jwtSecret, jwtPublicKey, allowedOrigins, dev, storage, postgresUrl, url);
+        return new ServerConfig(host, port, dataDir, jwtSecret, jwtPublicKey, allowedOrigins, dev, storage, postgresUrl, url, rateLimit);
     }
 
     /** {@link #dev}: what tests and the browser tests use. */
@@ -49,15 +87,19 @@ public record ServerConfig(String host, int port, Path dataDir, String jwtSecret
     }
 
     public ServerConfig withJwtSecret(String secret) {
-        return new ServerConfig(host, port, dataDir, secret, jwtPublicKey, allowedOrigins, dev, storage, postgresUrl, redisUrl);
+        return new ServerConfig(host, port, dataDir, secret, jwtPublicKey, allowedOrigins, dev, storage, postgresUrl, redisUrl, rateLimit);
     }
 
     public ServerConfig withDev(boolean on) {
-        return new ServerConfig(host, port, dataDir, jwtSecret, jwtPublicKey, allowedOrigins, on, storage, postgresUrl, redisUrl);
+        return new ServerConfig(host, port, dataDir, jwtSecret, jwtPublicKey, allowedOrigins, on, storage, postgresUrl, redisUrl, rateLimit);
     }
 
     public ServerConfig withAllowedOrigins(List<String> origins) {
-        return new ServerConfig(host, port, dataDir, jwtSecret, jwtPublicKey, origins, dev, storage, postgresUrl, redisUrl);
+        return new ServerConfig(host, port, dataDir, jwtSecret, jwtPublicKey, origins, dev, storage, postgresUrl, redisUrl, rateLimit);
+    }
+
+    public ServerConfig withRateLimit(RateLimit limit) {
+        return new ServerConfig(host, port, dataDir, jwtSecret, jwtPublicKey, allowedOrigins, dev, storage, postgresUrl, redisUrl, limit);
     }
 
     /** Never prints the secret (configurations end up in logs). */
@@ -66,7 +108,8 @@ public record ServerConfig(String host, int port, Path dataDir, String jwtSecret
         return "ServerConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", jwtSecret="
                 + (jwtSecret == null ? "none" : "(hidden)") + ", jwtPublicKey=" + jwtPublicKey + ", allowedOrigins="
                 + allowedOrigins + ", dev=" + dev + ", storage=" + storage
-                + (postgresUrl == null ? "" : ", postgres=(configured)") + (redisUrl == null ? "" : ", redis=(configured)") + "]";
+                + (postgresUrl == null ? "" : ", postgres=(configured)") + (redisUrl == null ? "" : ", redis=(configured)")
+                + ", rateLimit=" + rateLimit + "]";
     }
 
     public static ServerConfig parse(String[] args, Map<String, String> env) {
@@ -80,6 +123,9 @@ public record ServerConfig(String host, int port, Path dataDir, String jwtSecret
         String storage = env.getOrDefault("SYNCKIT_STORAGE", "sqlite");
         String postgresUrl = env.get("SYNCKIT_POSTGRES_URL");
         String redisUrl = env.get("SYNCKIT_REDIS_URL");
+        String rateFrames = env.getOrDefault("SYNCKIT_RATE_LIMIT_FRAMES", String.valueOf(RateLimit.DEFAULT.framesPerSecond()));
+        String rateBurst = env.getOrDefault("SYNCKIT_RATE_LIMIT_BURST", String.valueOf(RateLimit.DEFAULT.burstFrames()));
+        String rateBytes = env.getOrDefault("SYNCKIT_RATE_LIMIT_BYTES", String.valueOf(RateLimit.DEFAULT.bytesPerSecond()));
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String value;
@@ -114,6 +160,9 @@ public record ServerConfig(String host, int port, Path dataDir, String jwtSecret
                 case "--redis-url" -> redisUrl = value;
                 case "--log-format" -> logFormat(value); // applied by Main before anything logs
                 case "--log-level" -> logLevel(value);
+                case "--rate-limit-frames" -> rateFrames = value;
+                case "--rate-limit-burst" -> rateBurst = value;
+                case "--rate-limit-bytes" -> rateBytes = value;
                 case "--dev" -> dev = Boolean.parseBoolean(value);
                 default -> throw new UsageException("unknown option " + name);
             }
@@ -163,7 +212,24 @@ public record ServerConfig(String host, int port, Path dataDir, String jwtSecret
             throw new UsageException("--redis-url needs --postgres-url: the nodes must share one database (with "
                     + storage + " storage each node would keep its own documents, and they would drift apart)");
         }
-        return new ServerConfig(host, p, Path.of(dataDir), secret, key, originList, dev, storage, postgresUrl, redisUrl);
+        RateLimit rateLimit = new RateLimit(nonNegative("--rate-limit-frames", rateFrames),
+                nonNegative("--rate-limit-burst", rateBurst), nonNegative("--rate-limit-bytes", rateBytes));
+        return new ServerConfig(host, p, Path.of(dataDir), secret, key, originList, dev, storage, postgresUrl, redisUrl,
+                rateLimit);
+    }
+
+    private static int nonNegative(String flag, String value) {
+        int n;
+        try {
+            n = Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new UsageException(flag + " must be a whole number from 0 to " + Integer.MAX_VALUE + " (0: no limit), got '"
+                    + value + "'");
+        }
+        if (n < 0) {
+            throw new UsageException(flag + " must not be negative (0: no limit), got " + n);
+        }
+        return n;
     }
 
     /**
@@ -225,6 +291,12 @@ public record ServerConfig(String host, int port, Path dataDir, String jwtSecret
                                      origin is always allowed; --dev allows any)
               --log-format FORMAT    text (default) or json: one JSON object per line (env SYNCKIT_LOG_FORMAT)
               --log-level LEVEL      ERROR, WARN, INFO (default), DEBUG or TRACE (env SYNCKIT_LOG_LEVEL)
+              --rate-limit-frames N  frames per second one /sync connection may send before the server reads it more
+                                     slowly (default 200, 0: no limit; env SYNCKIT_RATE_LIMIT_FRAMES)
+              --rate-limit-burst N   frames a connection may send at once after a quiet period, e.g. an offline
+                                     client's outbox (default 2000; env SYNCKIT_RATE_LIMIT_BURST)
+              --rate-limit-bytes N   bytes per second per connection (default 1048576, burst 8 MiB, 0: no limit;
+                                     env SYNCKIT_RATE_LIMIT_BYTES)
             Without --dev a JWT key (--jwt-secret or --jwt-public-key) is required.
             """;
 

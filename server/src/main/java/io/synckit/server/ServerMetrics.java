@@ -15,11 +15,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * from its arrival to its Ack, including the wait for the engine lock and the durable append),
  * {@code synckit_storage_errors_total}, {@code synckit_documents_open}, {@code synckit_slow_consumers_total}
  * (connections closed because their send queue was full), {@code synckit_tokens_expired_total}
- * (connections cut because their token expired while they were open).
+ * (connections cut because their token expired while they were open), {@code synckit_rate_limited_total} (frames after
+ * which a connection over its rate limit was read more slowly), {@code synckit_connections_throttled}
+ * (connections whose next read is being held back right now).
  */
 final class ServerMetrics {
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     final AtomicInteger connectionsOpen = new AtomicInteger();
+    final AtomicInteger connectionsThrottled = new AtomicInteger();
     final Counter framesIn = Counter.builder("synckit.frames.in").description("frames received").register(registry);
     final Counter framesOut = Counter.builder("synckit.frames.out").description("frames sent").register(registry);
     final Counter bytesIn = Counter.builder("synckit.received").baseUnit("bytes").description("frame bytes received")
@@ -32,6 +35,8 @@ final class ServerMetrics {
             .description("connections closed because they did not read their frames").register(registry);
     final Counter tokensExpired = Counter.builder("synckit.tokens.expired")
             .description("connections cut because their token expired while open").register(registry);
+    final Counter rateLimited = Counter.builder("synckit.rate.limited")
+            .description("frames after which a connection over its rate limit was read more slowly").register(registry);
     final Timer updateLatency = Timer.builder("synckit.update.latency")
             .description("an Update frame from arrival to handled (acknowledged or refused)")
             .publishPercentileHistogram().register(registry);
@@ -39,6 +44,8 @@ final class ServerMetrics {
     ServerMetrics(java.util.function.IntSupplier openDocuments) {
         Gauge.builder("synckit.connections.open", connectionsOpen, AtomicInteger::get)
                 .description("WebSocket connections open on /sync").register(registry);
+        Gauge.builder("synckit.connections.throttled", connectionsThrottled, AtomicInteger::get)
+                .description("connections over their rate limit whose next read is delayed").register(registry);
         Gauge.builder("synckit.documents.open", openDocuments::getAsInt)
                 .description("documents held in memory by the engine").register(registry);
     }

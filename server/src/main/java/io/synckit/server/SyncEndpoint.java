@@ -1,8 +1,13 @@
 package io.synckit.server;
 
+import io.synckit.core.protocol.ErrorCode;
+import io.synckit.core.protocol.ErrorMessage;
+import io.synckit.core.protocol.FrameCodec;
 import io.synckit.core.sync.SyncServer;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.websocket.api.Callback;
@@ -16,12 +21,23 @@ import org.eclipse.jetty.websocket.api.StatusCode;
  * reading makes that count grow; above {@link SyncService#maxQueuedBytes} the connection is closed with
  * 1008 and dropped, so the server's memory stays bounded (the client resyncs when it comes back).
  *
- * <p>Reads are auto-demanding but handled synchronously: Jetty reads the next frame of this connection
- * only after {@link #onWebSocketBinary} returned, i.e. after the engine handled this one.
+ * <p>Reads are demanded explicitly, one frame at a time: Jetty reads the next frame of this connection
+ * only after the engine handled this one and {@link #readNext} demanded it. A connection over its rate
+ * limit ({@link RateLimiter}) is throttled, not dropped: its next read is scheduled for when the limiter
+ * allows it, so TCP backpressure slows the client while nothing piles up in the server. Dropping would
+ * hurt the legitimate case: a client back from a long offline period flushes its whole outbox (one Update
+ * per local change) at once. Such a connection is told once, then at most every 10 s, with a non-fatal
+ * {@code Error{RATE_LIMITED}}.
+ *
+ * <p>Jetty handles control frames only when demanded too: a ping is answered in {@link #onWebSocketPing}
+ * (it counts against the rate like any frame), pongs are demanded past by Jetty itself, and once a close
+ * has begun (either side) reads are no longer throttled, so the close handshake completes promptly.
  */
-public final class SyncEndpoint implements Session.Listener.AutoDemanding, SyncServer.Peer {
+public final class SyncEndpoint implements Session.Listener, SyncServer.Peer {
     /** Update frames start with this tag: Frame field 7, length-delimited (see proto/synckit/v1/sync.proto). */
     private static final byte UPDATE_TAG = (7 << 3) | 2;
+    /** A throttled connection gets the RATE_LIMITED error at most this often. */
+    static final long RATE_ERROR_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final SyncService service;
     private volatile Session session;
@@ -31,9 +47,18 @@ public final class SyncEndpoint implements Session.Listener.AutoDemanding, SyncS
     private final AtomicBoolean ended = new AtomicBoolean();
     private final AtomicBoolean overflowed = new AtomicBoolean();
     private final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
+    /** Used by the reading thread only (one frame at a time). */
+    private final RateLimiter limiter;
+    private boolean rateErrorSent;
+    private long rateErrorAt;
+    /** A read is owed and scheduled on the service's timer: exactly one party may demand it. */
+    private final AtomicBoolean readHeld = new AtomicBoolean();
+    /** A close has begun: read at full speed so the close handshake is not held up. */
+    private volatile boolean closing;
 
     SyncEndpoint(SyncService service) {
         this.service = service;
+        this.limiter = service.newRateLimiter();
     }
 
     double replicaId() {
@@ -45,10 +70,13 @@ public final class SyncEndpoint implements Session.Listener.AutoDemanding, SyncS
         session = s;
         service.opened(this);
         if (service.stopping()) {
+            closing = true;
             s.close(StatusCode.SHUTDOWN, "server shutting down", Callback.NOOP);
+            s.demand();
             return;
         }
         connection = service.locked(engine -> engine.accept(this));
+        s.demand();
     }
 
     @Override
@@ -58,6 +86,7 @@ public final class SyncEndpoint implements Session.Listener.AutoDemanding, SyncS
         callback.succeed();
         service.metrics.framesIn.increment();
         service.metrics.bytesIn.increment(frame.length);
+        long delay = limiter.delayNanos(frame.length);
         long start = System.nanoTime();
         service.locked(engine -> {
             if (connection != null) {
@@ -67,13 +96,80 @@ public final class SyncEndpoint implements Session.Listener.AutoDemanding, SyncS
             return null;
         });
         if (frame.length > 0 && frame[0] == UPDATE_TAG) {
-            service.metrics.updateLatency.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            service.metrics.updateLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
+        readNext(delay);
+    }
+
+    /** Answered here rather than by Jetty (which would demand the next frame at once), so pings count against the rate. */
+    @Override
+    public void onWebSocketPing(ByteBuffer payload) {
+        long delay = limiter.delayNanos(payload.remaining());
+        session.sendPong(payload, Callback.NOOP);
+        readNext(delay);
     }
 
     @Override
     public void onWebSocketText(String message) {
+        closing = true;
         session.close(StatusCode.BAD_DATA, "SyncKit frames are binary WebSocket messages", Callback.NOOP);
+        session.demand(); // for the client's close frame
+    }
+
+    /** Demands the next frame now, or after {@code delayNanos} when the connection is over its rate. */
+    private void readNext(long delayNanos) {
+        Session s = session;
+        if (delayNanos <= 0 || closing) {
+            s.demand();
+            return;
+        }
+        service.metrics.rateLimited.increment();
+        warnRateLimited();
+        readHeld.set(true);
+        service.metrics.connectionsThrottled.incrementAndGet();
+        try {
+            service.scheduler.schedule(this::releaseRead, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            releaseRead(); // the server is stopping
+            return;
+        }
+        if (closing) {
+            releaseRead(); // a close began while this was being scheduled: do not hold its handshake up
+        }
+    }
+
+    /** Demands the held read, if one is held (the timer, or a close that cannot wait for it). */
+    private void releaseRead() {
+        if (!readHeld.compareAndSet(true, false)) {
+            return;
+        }
+        service.metrics.connectionsThrottled.decrementAndGet();
+        try {
+            session.demand();
+        } catch (RuntimeException e) {
+            // closed meanwhile: nothing more to read
+        }
+    }
+
+    /** The first time a connection is throttled, then at most every 10 s: a non-fatal Error saying why. */
+    private void warnRateLimited() {
+        long now = System.nanoTime();
+        if (rateErrorSent && now - rateErrorAt < RATE_ERROR_EVERY_NANOS) {
+            return;
+        }
+        rateErrorSent = true;
+        rateErrorAt = now;
+        ServerConfig.RateLimit r = service.rateLimit;
+        String limit = limiter.lastDelayByBytes()
+                ? r.bytesPerSecond() + " bytes/s (burst " + r.burstBytes(service.maxFrameBytes) + " bytes)"
+                : r.framesPerSecond() + " frames/s (burst " + r.burstFrames() + ")";
+        byte[] error = FrameCodec.encode(new ErrorMessage(ErrorCode.RATE_LIMITED, "over " + limit
+                + " on this connection: the server now reads it more slowly; batch updates or slow down", "", 0, false));
+        // Under the engine lock, like every other send: frames to one connection leave in one order.
+        service.locked(engine -> {
+            send(error);
+            return null;
+        });
     }
 
     @Override
@@ -90,6 +186,9 @@ public final class SyncEndpoint implements Session.Listener.AutoDemanding, SyncS
     private void end() {
         if (!ended.compareAndSet(false, true)) {
             return;
+        }
+        if (readHeld.compareAndSet(true, false)) {
+            service.metrics.connectionsThrottled.decrementAndGet(); // the timer's demand will find nothing to do
         }
         Runnable close = () -> {
             service.locked(engine -> {
@@ -144,7 +243,9 @@ public final class SyncEndpoint implements Session.Listener.AutoDemanding, SyncS
     public void close() {
         Session s = session;
         if (s != null) {
+            closing = true;
             s.close(StatusCode.POLICY_VIOLATION, "closed by the server; see the Error frame", Callback.NOOP);
+            releaseRead();
         }
     }
 
@@ -154,7 +255,9 @@ public final class SyncEndpoint implements Session.Listener.AutoDemanding, SyncS
         if (s == null) {
             return CompletableFuture.completedFuture(null);
         }
+        closing = true;
         s.close(StatusCode.SHUTDOWN, "server shutting down", Callback.NOOP);
+        releaseRead(); // a throttled connection must still read the client's close frame
         return closedFuture;
     }
 
@@ -162,7 +265,9 @@ public final class SyncEndpoint implements Session.Listener.AutoDemanding, SyncS
     void closeNormally() {
         Session s = session;
         if (s != null) {
+            closing = true;
             s.close(StatusCode.SHUTDOWN, "closed by the server", Callback.NOOP);
+            releaseRead();
         }
     }
 }

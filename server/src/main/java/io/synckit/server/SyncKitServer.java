@@ -106,7 +106,7 @@ public final class SyncKitServer implements AutoCloseable {
         }
         // Compaction stays on with several nodes: the store folds the log it holds, locked against other
         // nodes' appends (ServerStore.compact), never this node's possibly incomplete copy.
-        sync = new SyncService(store, JwtAuthenticator.anyOf(auths), options, maxQueuedBytes);
+        sync = new SyncService(store, JwtAuthenticator.anyOf(auths), options, maxQueuedBytes, config.rateLimit());
 
         server = new Server();
         connector = new ServerConnector(server);
@@ -278,6 +278,7 @@ public final class SyncKitServer implements AutoCloseable {
     public void close() throws Exception {
         sync.shutdown(SHUTDOWN_MILLIS);
         server.stop();
+        sync.stopScheduler();
         if (fanout != null) {
             fanout.close();
         }

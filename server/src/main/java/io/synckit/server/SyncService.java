@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -21,6 +23,9 @@ import java.util.function.Consumer;
  * would need an unbounded queue or a policy for a full one. The engine does little per frame besides
  * the store's durable append, which is serial in any store anyway. Sends from inside the lock never
  * block: {@link SyncEndpoint} queues them with Jetty and counts the queued bytes.
+ *
+ * <p>Rate limits: each endpoint has its own {@link RateLimiter}; a throttled endpoint's next read is
+ * scheduled on {@link #scheduler}, one daemon thread for the whole server (a timer, nothing else runs on it).
  */
 final class SyncService {
     private final ReentrantLock lock = new ReentrantLock();
@@ -29,17 +34,24 @@ final class SyncService {
     final ServerMetrics metrics;
     final long maxQueuedBytes;
     final int maxFrameBytes;
+    final ServerConfig.RateLimit rateLimit;
+    /** Delayed reads of throttled connections: it only calls {@code Session.demand()}, which does not block. */
+    final ScheduledExecutorService scheduler;
     private final Set<SyncEndpoint> endpoints = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
-    /** One thread for timed work on every connection (token expiry), so no thread per connection. */
-    private final java.util.concurrent.ScheduledExecutorService timer =
+    /**
+     * The token-expiry sweep, on a thread of its own: it waits for the engine lock, which must never
+     * hold up the scheduler's delayed reads.
+     */
+    private final ScheduledExecutorService expiry =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "synckit-timer");
+                Thread t = new Thread(r, "synckit-token-expiry");
                 t.setDaemon(true);
                 return t;
             });
 
-    SyncService(ServerStore store, SyncServer.Authenticator auth, SyncServer.Options options, long maxQueuedBytes) {
+    SyncService(ServerStore store, SyncServer.Authenticator auth, SyncServer.Options options, long maxQueuedBytes,
+            ServerConfig.RateLimit rateLimit) {
         this.metrics = new ServerMetrics(this::openDocuments);
         this.store = new MeteredServerStore(store, metrics.storageErrors);
         this.engine = new SyncServer(this.store, auth, System::currentTimeMillis, options);
@@ -50,9 +62,17 @@ final class SyncService {
         }
         this.maxQueuedBytes = maxQueuedBytes;
         this.maxFrameBytes = options.limits.maxFrameBytes;
+        this.rateLimit = rateLimit;
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "synckit-rate-limit");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        this.scheduler = timer;
         // A token that expires while its connection is open ends the connection within a second, even
         // when the client sends nothing (it would otherwise go on receiving documents).
-        timer.scheduleWithFixedDelay(() -> {
+        expiry.scheduleWithFixedDelay(() -> {
             try {
                 int cut = locked(SyncServer::expireTokens);
                 metrics.tokensExpired.increment(cut);
@@ -60,6 +80,12 @@ final class SyncService {
                 // never kill the timer; the next run tries again
             }
         }, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** A new connection's limiter. */
+    RateLimiter newRateLimiter() {
+        return new RateLimiter(rateLimit.framesPerSecond(), rateLimit.burstFrames(), rateLimit.bytesPerSecond(),
+                rateLimit.burstBytes(maxFrameBytes), System::nanoTime);
     }
 
     private int openDocuments() {
@@ -116,14 +142,21 @@ final class SyncService {
 
     /** Applies {@code action} to every open connection whose replica id is {@code replicaId} (tests, admin). */
     int forEachConnectionOf(double replicaId, Consumer<SyncEndpoint> action) {
-        int n = 0;
-        for (SyncEndpoint e : new ArrayList<>(endpoints)) {
-            if (e.replicaId() == replicaId) {
-                action.accept(e);
-                n++;
+        // Under the lock: an endpoint learns its replica id just after the engine sent Welcome, so a
+        // client can be online before a look without the lock would find it (a flaky test).
+        lock.lock();
+        try {
+            int n = 0;
+            for (SyncEndpoint e : new ArrayList<>(endpoints)) {
+                if (e.replicaId() == replicaId) {
+                    action.accept(e);
+                    n++;
+                }
             }
+            return n;
+        } finally {
+            lock.unlock();
         }
-        return n;
     }
 
     /**
@@ -132,7 +165,7 @@ final class SyncService {
      */
     void shutdown(long timeoutMillis) throws InterruptedException {
         stopping = true;
-        timer.shutdownNow();
+        expiry.shutdownNow();
         List<java.util.concurrent.CompletableFuture<Void>> closes = new ArrayList<>();
         for (SyncEndpoint e : new ArrayList<>(endpoints)) {
             closes.add(e.closeGoingAway());
@@ -143,5 +176,10 @@ final class SyncService {
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             // Jetty's stop disconnects what is left.
         }
+    }
+
+    /** Last part of shutdown, after Jetty stopped: pending delayed reads are for closed connections. */
+    void stopScheduler() {
+        scheduler.shutdownNow();
     }
 }

@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 final class RawWs implements WebSocket.Listener {
     final BlockingQueue<byte[]> frames = new LinkedBlockingQueue<>();
     final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    /** Payloads of WebSocket pong control frames (answers to {@code ws.sendPing}). */
+    final BlockingQueue<ByteBuffer> pongs = new LinkedBlockingQueue<>();
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
     final WebSocket ws;
     /** Stops reading (no more demand) after this many binary messages: a client that does not read. */
@@ -80,6 +82,15 @@ final class RawWs implements WebSocket.Listener {
         if (received < readLimit) {
             webSocket.request(1);
         }
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+        ByteBuffer copy = ByteBuffer.allocate(message.remaining());
+        copy.put(message).flip();
+        pongs.add(copy);
+        webSocket.request(1);
         return null;
     }
 

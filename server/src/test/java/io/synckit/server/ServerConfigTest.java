@@ -105,4 +105,40 @@ class ServerConfigTest {
                 + " node would keep its own documents, and they would drift apart)",
                 usageError("--dev", "--storage", "memory", "--redis-url", "redis://r1:6379"));
     }
+
+    @Test
+    void rateLimitsFromFlagsOrEnvironment() {
+        ServerConfig.RateLimit d = ServerConfig.parse(new String[] {"--dev"}, Map.of()).rateLimit();
+        assertEquals(new ServerConfig.RateLimit(200, 2000, 1048576), d);
+        assertEquals(ServerConfig.RateLimit.DEFAULT, d);
+        assertEquals(8L << 20, d.burstBytes(1 << 20), "the byte burst is at least 8 MiB");
+        assertEquals(16L << 20, d.burstBytes(16 << 20), "and never below the frame limit");
+        Map<String, String> env = Map.of("SYNCKIT_RATE_LIMIT_FRAMES", "50", "SYNCKIT_RATE_LIMIT_BURST", "500",
+                "SYNCKIT_RATE_LIMIT_BYTES", "0");
+        assertEquals(new ServerConfig.RateLimit(50, 500, 0), ServerConfig.parse(new String[] {"--dev"}, env).rateLimit());
+        ServerConfig c = ServerConfig.parse(new String[] {"--dev", "--rate-limit-frames", "0", "--rate-limit-burst=7",
+            "--rate-limit-bytes", "4096"}, env);
+        assertEquals(new ServerConfig.RateLimit(0, 7, 4096), c.rateLimit());
+        assertEquals(c.rateLimit(), c.withDev(false).withRedisUrl("redis://r:6379").withJwtSecret(SECRET).rateLimit(),
+                "kept by the with-ers");
+        assertEquals(ServerConfig.RateLimit.OFF, c.withRateLimit(ServerConfig.RateLimit.OFF).rateLimit());
+        assertEquals(ServerConfig.RateLimit.DEFAULT, ServerConfig.dev("127.0.0.1", 0).rateLimit());
+        assertTrue(c.toString().contains("rateLimit=RateLimit[framesPerSecond=0, burstFrames=7, bytesPerSecond=4096]"), c.toString());
+    }
+
+    @Test
+    void badRateLimitsSayWhatWasWrong() {
+        assertEquals("--rate-limit-frames must not be negative (0: no limit), got -1", usageError("--dev", "--rate-limit-frames", "-1"));
+        assertEquals("--rate-limit-burst must be a whole number from 0 to 2147483647 (0: no limit), got 'lots'",
+                usageError("--dev", "--rate-limit-burst", "lots"));
+        assertEquals("--rate-limit-bytes must be a whole number from 0 to 2147483647 (0: no limit), got '1e6'",
+                usageError("--dev", "--rate-limit-bytes=1e6"));
+        assertEquals("--rate-limit-frames must be a whole number from 0 to 2147483647 (0: no limit), got '9999999999'",
+                assertThrows(ServerConfig.UsageException.class, () -> ServerConfig.parse(new String[] {"--dev"},
+                        Map.of("SYNCKIT_RATE_LIMIT_FRAMES", "9999999999"))).getMessage());
+        assertEquals("--rate-limit-bytes needs a value", usageError("--dev", "--rate-limit-bytes"));
+        assertTrue(ServerConfig.USAGE.contains("--rate-limit-frames N"));
+        assertTrue(ServerConfig.USAGE.contains("SYNCKIT_RATE_LIMIT_BURST"));
+        assertTrue(ServerConfig.USAGE.contains("SYNCKIT_RATE_LIMIT_BYTES"));
+    }
 }
