@@ -287,7 +287,11 @@ public final class SyncClient {
             Broadcast b = (Broadcast) m;
             remote(b.docId, b.data);
         } else if (m instanceof Ack) {
-            acknowledged(((Ack) m).seq);
+            if (acknowledged(((Ack) m).seq)) {
+                // The server is working through the outbox (perhaps slowly: it throttles a large flush):
+                // resend only after resendMillis without progress, not in the middle of the flush.
+                lastResend = now;
+            }
         } else if (m instanceof ErrorMessage) {
             error((ErrorMessage) m, now);
         } else if (m instanceof Ping) {
@@ -486,9 +490,10 @@ public final class SyncClient {
         }
     }
 
-    private void acknowledged(double seq) {
+    /** True when it acknowledged outbox entries. */
+    private boolean acknowledged(double seq) {
         if (seq <= ackedSeq && (outbox.isEmpty() || outbox.get(0).seq > seq)) {
-            return;
+            return false;
         }
         ackedSeq = Math.max(ackedSeq, seq);
         int drop = 0;
@@ -499,6 +504,7 @@ public final class SyncClient {
             outbox.subList(0, drop).clear();
             store.acknowledged(ackedSeq);
         }
+        return drop > 0;
     }
 
     private void error(ErrorMessage e, double now) {

@@ -742,14 +742,41 @@ class SyncClientTest {
         client.localChange("doc");
         receive(new Ack(1), 100);
         takeEvents();
-        assertEquals(5000, client.nextWakeAt());
-        client.tick(4999);
+        assertEquals(5100, client.nextWakeAt(), "resendMillis after the last progress (Ack 1 at 100)");
+        client.tick(5099);
         assertTrue(sent.isEmpty());
-        client.tick(5000);
+        client.tick(5100);
         assertEquals(Collections.singletonList("send Update 2"), takeEvents());
         receive(new Ack(2), 6000);
-        client.tick(10000);
+        client.tick(11100);
         assertTrue(sent.isEmpty(), "nothing left to resend");
+    }
+
+    /** A server that throttles a large outbox flush acknowledges it slowly: no resend while Acks progress. */
+    @Test
+    void aSlowlyAcknowledgedFlushIsNotResentWhileAcksKeepComing() {
+        options.resendMillis = 5000;
+        newClient();
+        PnCounter c = new PnCounter(REPLICA);
+        client.open("doc", c);
+        online(0);
+        for (int i = 0; i < 10; i++) {
+            c.increment(1);
+            client.localChange("doc");
+        }
+        takeEvents();
+        for (int seq = 1; seq <= 9; seq++) {
+            double at = seq * 4000; // one Ack every 4 s: slower than resendMillis overall, never stalled
+            client.tick(at - 1);
+            receive(new Ack(seq), at);
+            assertTrue(sent.isEmpty(), "resent during the flush, before Ack " + seq + ": " + Messages.describe(takeSent()));
+        }
+        client.tick(36000 + 4999);
+        assertTrue(sent.isEmpty());
+        client.tick(36000 + 5000); // the last one stalled: now it is sent again, alone
+        List<Message> resent = takeSent();
+        assertEquals(1, resent.size(), Messages.describe(resent));
+        assertEquals(10, ((Update) resent.get(0)).seq);
     }
 
     @Test
@@ -897,10 +924,10 @@ class SyncClientTest {
         again.increment(1);
         client.localChange("a"); // 4
         assertMessageEquals(Collections.singletonList(new Update(4, "a", memory.docLog("a").get(2))), takeSent());
-        client.tick(1 + options.resendMillis); // 3 was lost: the resend timer sends both again
+        client.tick(4 + options.resendMillis); // 3 was lost: resendMillis after the last Ack (at 4) both go again
         assertMessageEquals(Arrays.asList(new Update(3, "a", memory.docLog("a").get(1)), new Update(4, "a", memory.docLog("a").get(2))),
                 takeSent());
-        receive(new Ack(4), 1 + options.resendMillis + 5);
+        receive(new Ack(4), 4 + options.resendMillis + 5);
         assertEquals(0, client.pending());
         receive(new Broadcast("a", increment(new PnCounter(2), 1)), 6);
         assertEquals(Collections.singletonList("a"), listener.remoteChanges);
