@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One WebSocket on {@code /sync}: each binary message is one protocol Frame for the engine; text
@@ -36,6 +38,7 @@ import org.eclipse.jetty.websocket.api.StatusCode;
 public final class SyncEndpoint implements Session.Listener, SyncServer.Peer {
     /** Update frames start with this tag: Frame field 7, length-delimited (see proto/synckit/v1/sync.proto). */
     private static final byte UPDATE_TAG = (7 << 3) | 2;
+    private static final Logger LOG = LoggerFactory.getLogger(SyncEndpoint.class);
     /** A throttled connection gets the RATE_LIMITED error at most this often. */
     static final long RATE_ERROR_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -163,6 +166,8 @@ public final class SyncEndpoint implements Session.Listener, SyncServer.Peer {
         String limit = limiter.lastDelayByBytes()
                 ? r.bytesPerSecond() + " bytes/s (burst " + r.burstBytes(service.maxFrameBytes) + " bytes)"
                 : r.framesPerSecond() + " frames/s (burst " + r.burstFrames() + ")";
+        LOG.atInfo().addKeyValue("replica", (long) replicaId).addKeyValue("remote", remote())
+                .log("connection over its rate limit of {}: reading it more slowly", limit);
         byte[] error = FrameCodec.encode(new ErrorMessage(ErrorCode.RATE_LIMITED, "over " + limit
                 + " on this connection: the server now reads it more slowly; batch updates or slow down", "", 0, false));
         // Under the engine lock, like every other send: frames to one connection leave in one order.
@@ -223,6 +228,9 @@ public final class SyncEndpoint implements Session.Listener, SyncServer.Peer {
                 return;
             }
             service.metrics.slowConsumers.increment();
+            LOG.atWarn().addKeyValue("replica", (long) replicaId).addKeyValue("remote", remote())
+                    .addKeyValue("queuedBytes", queued - frame.length)
+                    .log("closing a connection that does not read its frames (send queue over {} bytes)", service.maxQueuedBytes);
             // Not here: closing can call onWebSocketClose on this thread, and the engine (whose lock this
             // thread holds) may be iterating over subscribers right now.
             CompletableFuture.runAsync(() -> {
@@ -236,6 +244,12 @@ public final class SyncEndpoint implements Session.Listener, SyncServer.Peer {
         service.metrics.bytesOut.increment(frame.length);
         s.sendBinary(ByteBuffer.wrap(frame), Callback.from(() -> queuedBytes.addAndGet(-frame.length),
                 failure -> queuedBytes.addAndGet(-frame.length)));
+    }
+
+    /** The peer's address, for logs. */
+    private String remote() {
+        Session s = session;
+        return s == null || s.getRemoteSocketAddress() == null ? "" : s.getRemoteSocketAddress().toString();
     }
 
     /** Called by the engine after a fatal Error frame: close after the frames already queued. */
