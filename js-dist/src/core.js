@@ -11,6 +11,12 @@ export { supportsWasmGc };
 export * from './errors.js';
 
 const cores = new WeakMap();
+
+// For the sync layer (sync.js) only: a core's engine exports, and a way to wrap an engine object that the
+// sync session created (documents opened through it) in the public class, without a second constructor.
+export const INTERNAL = Symbol('synckit.internal');
+const ADOPT = Symbol('synckit.adopt');
+const adopting = (options) => options !== null && typeof options === 'object' && ADOPT in options;
 const DEFAULT_MAX_CLOCK_SKEW_MS = 60 * 60 * 1000;
 
 /** Loads an engine and resolves to its API; loading the same engine twice gives the same object. */
@@ -184,6 +190,7 @@ function makeCore({ kind, exports: E, fallbackReason }) {
     #snapshot;
     #snapshotRevision = -1;
     constructor(options) {
+      if (adopting(options)) { super(options[ADOPT]); return; }
       const replicaId = replicaIdFrom(options, 'LwwDoc');
       const skew = options && options.maxClockSkewMs !== undefined ? options.maxClockSkewMs : DEFAULT_MAX_CLOCK_SKEW_MS;
       if (typeof skew !== 'number' || !(skew > 0)) throw new InvalidArgumentError(`maxClockSkewMs must be a positive number of milliseconds; got ${String(skew)}`);
@@ -231,6 +238,7 @@ function makeCore({ kind, exports: E, fallbackReason }) {
   /** A counter that any replica may increment or decrement; re-sent updates never count twice. */
   class Counter extends Replicated {
     constructor(options) {
+      if (adopting(options)) { super(options[ADOPT]); return; }
       super(call(() => new E.Counter(replicaIdFrom(options, 'Counter'))));
     }
     increment(amount = 1) { checkNumber('amount', amount); call(() => eng(this).increment(amount)); }
@@ -243,6 +251,7 @@ function makeCore({ kind, exports: E, fallbackReason }) {
     #values;
     #valuesRevision = -1;
     constructor(options) {
+      if (adopting(options)) { super(options[ADOPT]); return; }
       super(call(() => new E.OrSet(replicaIdFrom(options, 'OrSet'))));
     }
     add(element) { checkString('element', element); call(() => eng(this).add(element)); }
@@ -264,6 +273,7 @@ function makeCore({ kind, exports: E, fallbackReason }) {
   class TextDoc extends Replicated {
     #listeners = new Set();
     constructor(options) {
+      if (adopting(options)) { super(options[ADOPT]); return; }
       super(call(() => new E.TextDoc(replicaIdFrom(options, 'TextDoc'))));
     }
     /** Inserts at a UTF-16 index (an index inside a surrogate pair inserts before the pair). */
@@ -359,7 +369,13 @@ function makeCore({ kind, exports: E, fallbackReason }) {
     },
   });
 
+  const internal = Object.freeze({
+    exports: E,
+    adopt: (Type, engineObject) => new Type({ [ADOPT]: engineObject }),
+  });
+
   return Object.freeze({
+    [INTERNAL]: internal,
     engine: kind,
     engineFallbackReason: fallbackReason,
     version: E.version(),

@@ -1,4 +1,6 @@
-// @synckit/web. For now the core types (see ./core.js); `SyncKit.open()` with storage and sync
-// arrives with the Web SDK.
+// @synckit/web: open() for documents stored locally and synced with a SyncKit server; load() and the
+// CRDT types on their own (./core.js).
 export { load, supportsWasmGc, randomReplicaId } from './core.js';
+export { open, SyncError, StorageError } from './sync.js';
+export { memoryStorage } from './storage.js';
 export * from './errors.js';

@@ -13,7 +13,8 @@ import org.teavm.jso.JSExportClasses;
  * Kept deliberately thin and JS-friendly (int, double, String, byte[]; no long); the npm package
  * wraps it with options objects, Uint8Array and error classes.
  */
-@JSExportClasses({JsLwwDoc.class, JsCounter.class, JsOrSet.class, JsTextDoc.class, JsFractionalIndex.class, JsProtocol.class})
+@JSExportClasses({JsLwwDoc.class, JsCounter.class, JsOrSet.class, JsTextDoc.class, JsFractionalIndex.class, JsProtocol.class,
+    JsSyncSession.class})
 public final class CoreModule {
     /** Bumped with the exported surface; the npm loader checks it matches the package. */
     public static final String VERSION = "0.1.0";
@@ -28,6 +29,12 @@ public final class CoreModule {
     @JSExport
     public static JsLwwDoc newLwwDoc(double replicaId, double fixedTime, double maxClockSkewMillis) {
         return new JsLwwDoc(replicaId, fixedTime, maxClockSkewMillis);
+    }
+
+    /** A sync session for {@code replicaId} (see {@link JsSyncSession}); a factory for the same reason. */
+    @JSExport
+    public static JsSyncSession newSyncSession(double replicaId, String token) {
+        return new JsSyncSession(replicaId, token);
     }
 
     @JSExport

@@ -14,6 +14,11 @@ abstract class JsReplicated {
         this.target = target;
     }
 
+    /** The core object (the sync session opens it). */
+    Replicated<?> replicated() {
+        return target;
+    }
+
     @JSExport
     @JSProperty
     public double getReplicaId() {

@@ -1,0 +1,443 @@
+// SyncKit.open(): documents that are stored locally first and synced with a SyncKit server.
+//
+//   const sync = await open({ url: 'ws://localhost:8080/sync', token, name: 'my-app' });
+//   const todo = sync.document('todo-1');
+//   await todo.update({ title: 'Buy milk' });   // resolves once stored locally
+//   const off = todo.subscribe((value) => render(value));
+//
+// The sync engine (core's SyncClient, compiled into the engine) decides what to send and when; this file
+// is its host. After every call into the engine it drains the engine's effects (store writes, frames,
+// connect/close, status and change events) and carries them out in order: writes are committed to
+// storage before any frame that follows them is sent, so a change the server acknowledges is never only
+// in memory. Events (status, remote changes) are delivered at once.
+import { INTERNAL, load, randomReplicaId } from './core.js';
+import { InvalidArgumentError, InvalidStateError, SyncKitError } from './errors.js';
+import { memoryStorage } from './storage.js';
+
+// Effect kinds (core/src/main/java/io/synckit/core/sync/SyncSession.java).
+const WRITE_LOCAL = 1, WRITE_REMOTE = 2, WRITE_ACK = 3, WRITE_COMPACT = 4, SEND = 5, CONNECT = 6, CLOSE = 7,
+  STATUS = 8, CHANGE = 9, ERROR = 10;
+const ENGINE_OFFLINE = 0, ENGINE_CONNECTING = 1, ENGINE_ONLINE = 2, ENGINE_STOPPED = 3;
+// Error codes of proto/synckit/v1/sync.proto (ErrorCode).
+const CODE_NAMES = ['UNSPECIFIED', 'UNSUPPORTED_VERSION', 'MALFORMED_FRAME', 'UNAUTHENTICATED', 'FORBIDDEN',
+  'LIMIT_EXCEEDED', 'RATE_LIMITED', 'TYPE_MISMATCH', 'BAD_UPDATE', 'INTERNAL'];
+const MAX_TIMEOUT = 2 ** 31 - 1;
+
+/** The server refused something (bad or expired token, no permission, a limit); `code` says what. */
+export class SyncError extends SyncKitError {
+  constructor(code, message, docId, options) {
+    super(code, message, options);
+    this.name = 'SyncError';
+    this.docId = docId || undefined;
+  }
+}
+
+/** Local storage failed (quota, a blocked upgrade, an aborted transaction); nothing after it was sent. */
+export class StorageError extends SyncKitError {
+  constructor(message, options) {
+    super('STORAGE', message, options);
+    this.name = 'StorageError';
+  }
+}
+
+const utf8 = new TextDecoder();
+
+/** Decodes one drain of effects (varuints, varuint53s, length-prefixed strings and bytes). */
+function decodeEffects(bytes) {
+  const b = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let i = 0;
+  const uint = () => {
+    let v = 0, mul = 1, x;
+    do {
+      x = b[i++];
+      v += (x & 0x7f) * mul;
+      mul *= 128;
+    } while (x & 0x80);
+    return v;
+  };
+  const raw = () => { const n = uint(); const out = b.slice(i, i + n); i += n; return out; };
+  const str = () => { const n = uint(); const s = utf8.decode(b.subarray(i, i + n)); i += n; return s; };
+  const out = [];
+  while (i < b.length) {
+    const kind = b[i++];
+    switch (kind) {
+      case WRITE_LOCAL: { const seq = uint(); const docId = str(); out.push({ kind, seq, docId, data: raw() }); break; }
+      case WRITE_REMOTE: case WRITE_COMPACT: { const docId = str(); out.push({ kind, docId, data: raw() }); break; }
+      case WRITE_ACK: out.push({ kind, seq: uint() }); break;
+      case SEND: out.push({ kind, data: raw() }); break;
+      case CONNECT: case CLOSE: out.push({ kind }); break;
+      case STATUS: out.push({ kind, status: uint() }); break;
+      case CHANGE: out.push({ kind, docId: str() }); break;
+      case ERROR: { const code = uint(); const message = str(); out.push({ kind, code, message, docId: str() }); break; }
+      default: throw new SyncKitError('INTERNAL', `unknown engine effect ${kind} (engine and package versions differ?)`);
+    }
+  }
+  return out;
+}
+
+const checkDocId = (docId) => {
+  if (typeof docId !== 'string' || docId.length === 0) {
+    throw new InvalidArgumentError(`a document id must be a non-empty string; got ${docId === null ? 'null' : typeof docId}`);
+  }
+};
+
+/**
+ * Opens local storage (and the connection, when `url` is given) and resolves to the sync object.
+ * Options: `url` (ws:// or wss:// …/sync; omit to work offline only), `token` (or a function returning one,
+ * asked before every connection), `name` (storage name, default 'synckit'), `engine` ('auto' | 'wasm' | 'js'),
+ * `storage` ('indexeddb' in browsers, 'memory', or a storage object), `replicaId` (kept in storage otherwise).
+ */
+export async function open(options = {}) {
+  if (options === null || typeof options !== 'object') {
+    throw new InvalidArgumentError("open(options) takes an object such as { url: 'wss://example.com/sync', token }");
+  }
+  const { url, token = '', name = 'synckit', engine = 'auto', wasmUrl } = options;
+  if (url !== undefined && (typeof url !== 'string' || !/^wss?:\/\//.test(url))) {
+    throw new InvalidArgumentError(`url must be a ws:// or wss:// address such as 'wss://example.com/sync'; got ${JSON.stringify(url)}`);
+  }
+  if (typeof token !== 'string' && typeof token !== 'function') {
+    throw new InvalidArgumentError('token must be a string, or a function that returns one (or a promise of one)');
+  }
+  const storage = await resolveStorage(options.storage, name);
+  const core = await load({ engine, wasmUrl });
+  let stored;
+  try {
+    stored = await storage.load();
+  } catch (e) {
+    throw new StorageError(`could not read local storage '${name}': ${e && e.message}`, { cause: e });
+  }
+  let replicaId = options.replicaId ?? stored.replicaId;
+  if (replicaId === undefined) {
+    replicaId = randomReplicaId();
+    await storage.setReplicaId(replicaId);
+  } else if (!Number.isSafeInteger(replicaId) || replicaId < 0) {
+    throw new InvalidArgumentError(`replicaId must be an integer from 0 to 2^53-1; got ${String(replicaId)}`);
+  }
+  const firstToken = typeof token === 'function' ? await token() : token;
+  const E = core[INTERNAL].exports;
+  const session = E.newSyncSession(replicaId, firstToken ?? '');
+  session.loadNextSeq(stored.nextSeq);
+  for (const u of stored.outbox) session.loadOutbox(u.seq, u.docId, u.data);
+  for (const [docId, entries] of stored.logs) for (const e of entries) session.loadDocLog(docId, e);
+  session.begin();
+  const sync = new Sync(core, session, storage, url, token, replicaId);
+  if (url !== undefined) sync._start();
+  return sync;
+}
+
+async function resolveStorage(storage, name) {
+  if (storage === undefined) {
+    if (typeof indexedDB === 'undefined') {
+      throw new InvalidArgumentError("no IndexedDB here (Node?): pass storage: 'memory', or a storage object");
+    }
+    storage = 'indexeddb';
+  }
+  if (storage === 'memory') return memoryStorage();
+  if (storage === 'indexeddb') {
+    const { indexedDbStorage } = await import('./indexeddb.js');
+    return indexedDbStorage(name);
+  }
+  if (storage && typeof storage.load === 'function' && typeof storage.write === 'function') return storage;
+  throw new InvalidArgumentError("storage must be 'indexeddb', 'memory', or an object with load(), write() and setReplicaId()");
+}
+
+class Sync {
+  #core; #session; #storage; #url; #token;
+  #docs = new Map();
+  #status = 'offline';
+  #statusListeners = new Set();
+  #errorListeners = new Set();
+  #chain = Promise.resolve();
+  #ws = null;
+  #timer = null;
+  #closed = false;
+  #failed = null;
+  #error = null;
+
+  constructor(core, session, storage, url, token, replicaId) {
+    this.#core = core;
+    this.#session = session;
+    this.#storage = storage;
+    this.#url = url;
+    this.#token = token;
+    this.replicaId = replicaId;
+    this.engine = core.engine;
+  }
+
+  /** 'offline' | 'connecting' | 'syncing' (online, changes not yet acknowledged) | 'synced'. */
+  get status() { return this.#status; }
+
+  /** Local changes stored here that the server has not acknowledged yet. */
+  get pendingCount() { return this.#session.pending; }
+
+  /** The last error the server or the storage reported (a SyncError or StorageError), or null. */
+  get error() { return this.#error; }
+
+  /** Calls `listener(status)` on every status change; returns an unsubscribe function. */
+  onStatus(listener) { return this.#listen(this.#statusListeners, listener); }
+
+  /** Calls `listener(error)` for every SyncError / StorageError; returns an unsubscribe function. */
+  onError(listener) { return this.#listen(this.#errorListeners, listener); }
+
+  #listen(set, listener) {
+    if (typeof listener !== 'function') throw new InvalidArgumentError('the listener must be a function');
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  /** A JSON document merged field by field (last writer wins per field). */
+  document(docId) { return this.#open(docId, 'document', LiveDocument); }
+  /** Collaborative plain text. */
+  text(docId) { return this.#open(docId, 'text', LiveText); }
+  /** A counter any replica may increment. */
+  counter(docId) { return this.#open(docId, 'counter', LiveCounter); }
+  /** A set of strings (adds win over concurrent removes). */
+  set(docId) { return this.#open(docId, 'set', LiveSet); }
+
+  #open(docId, kind, Type) {
+    this.#check();
+    checkDocId(docId);
+    const open = this.#docs.get(docId);
+    if (open) {
+      if (open.kind !== kind) {
+        throw new InvalidArgumentError(`'${docId}' is already open as a ${open.kind}; a document keeps the type it was created with`);
+      }
+      return open.live;
+    }
+    const { Counter, OrSet, TextDoc, LwwDoc } = this.#core;
+    const adopt = this.#core[INTERNAL].adopt;
+    const s = this.#session;
+    const model = {
+      document: () => adopt(LwwDoc, s.openLwwDoc(docId, 60 * 60 * 1000)),
+      text: () => adopt(TextDoc, s.openTextDoc(docId)),
+      counter: () => adopt(Counter, s.openCounter(docId)),
+      set: () => adopt(OrSet, s.openOrSet(docId)),
+    }[kind]();
+    const live = new Type(docId, model, this);
+    this.#docs.set(docId, { kind, live });
+    this.#pumpQuietly(); // opening subscribes when online
+    return live;
+  }
+
+  /** Internal: throws when no change may be made (closed, or storage failed). */
+  _usable() { this.#check(); }
+
+  /** Internal: a local change to `docId` was made; resolves once it is stored locally. */
+  _changed(docId) {
+    this.#session.localChange(docId);
+    return this.#pump();
+  }
+
+  _start() {
+    this.#session.start(Date.now());
+    this.#pumpQuietly();
+  }
+
+  /** Stops syncing, closes the connection and storage; pending changes stay stored for next time. */
+  async close() {
+    if (this.#closed) return;
+    this.#session.stop();
+    const done = this.#pump();
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    try {
+      await done.catch(() => {}); // a storage failure was reported already
+    } finally {
+      this.#detach();
+      await this.#storage.close?.();
+    }
+  }
+
+  #check() {
+    if (this.#closed) throw new InvalidStateError('this sync object is closed; open() a new one');
+    if (this.#failed) throw this.#failed;
+  }
+
+  // For pumps nobody awaits (socket events, timers): failures are reported through onError instead.
+  #pumpQuietly() {
+    this.#pump().catch(() => {});
+  }
+
+  // Drains the engine; events now, I/O in order on the chain. Returns the chain (the caller's change stored).
+  #pump() {
+    const effects = decodeEffects(this.#session.drain());
+    const io = [];
+    for (const e of effects) {
+      if (e.kind === CHANGE) this.#docs.get(e.docId)?.live._notify();
+      else if (e.kind === ERROR) this.#report(new SyncError(CODE_NAMES[e.code] ?? 'INTERNAL', e.message, e.docId));
+      else if (e.kind !== STATUS) io.push(e);
+    }
+    this.#updateStatus();
+    if (io.length) this.#chain = this.#chain.then(() => this.#run(io));
+    this.#schedule();
+    return this.#chain;
+  }
+
+  async #run(effects) {
+    if (this.#failed) throw this.#failed;
+    let writes = [];
+    const commit = async () => {
+      if (!writes.length) return;
+      const batch = writes;
+      writes = [];
+      try {
+        await this.#storage.write(batch);
+      } catch (e) {
+        // Nothing after a failed write may be sent: stop here for good and say so.
+        this.#failed = new StorageError(`could not store changes locally: ${e && e.message}. Free some space or close other tabs, then reload.`, { cause: e });
+        this.#detach();
+        this.#report(this.#failed);
+        throw this.#failed;
+      }
+    };
+    for (const e of effects) {
+      if (e.kind <= WRITE_COMPACT) { writes.push(e); continue; }
+      await commit();
+      if (e.kind === SEND) { if (this.#ws && this.#ws.readyState === 1) this.#ws.send(e.data); }
+      else if (e.kind === CONNECT) await this.#connect();
+      else if (e.kind === CLOSE) this.#detach();
+    }
+    await commit();
+    this.#updateStatus();
+  }
+
+  async #connect() {
+    if (this.#closed) return;
+    if (typeof this.#token === 'function') {
+      try {
+        this.#session.setToken((await this.#token()) ?? '');
+      } catch (e) {
+        this.#report(new SyncError('UNAUTHENTICATED', `the token function failed: ${e && e.message}`, '', { cause: e }));
+      }
+    }
+    let ws;
+    try {
+      ws = new WebSocket(this.#url);
+    } catch (e) {
+      this.#report(new SyncError('INTERNAL', `cannot open a WebSocket to ${this.#url}: ${e && e.message}`, '', { cause: e }));
+      queueMicrotask(() => { this.#session.onClose(Date.now()); this.#pumpQuietly(); });
+      return;
+    }
+    ws.binaryType = 'arraybuffer';
+    this.#ws = ws;
+    ws.onopen = () => { if (this.#ws === ws) { this.#session.onOpen(Date.now()); this.#pumpQuietly(); } };
+    ws.onmessage = (ev) => {
+      if (this.#ws !== ws || typeof ev.data === 'string') return;
+      this.#session.onFrame(new Uint8Array(ev.data), Date.now());
+      this.#pumpQuietly();
+    };
+    // Node's WebSocket reports a failed handshake with 'error' and no 'close': either one ends it.
+    const ended = () => {
+      if (this.#ws !== ws) return;
+      this.#ws = null;
+      this.#session.onClose(Date.now());
+      this.#pumpQuietly();
+    };
+    ws.onclose = ended;
+    ws.onerror = ended;
+  }
+
+  // Ends the socket without reporting anything more from it (the engine is already done with it).
+  #detach() {
+    const ws = this.#ws;
+    this.#ws = null;
+    if (ws) {
+      ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+      try { ws.close(1000); } catch { /* already closing */ }
+    }
+  }
+
+  #schedule() {
+    clearTimeout(this.#timer);
+    this.#timer = null;
+    if (this.#closed || this.#failed) return;
+    const at = this.#session.nextWakeAt();
+    if (!Number.isFinite(at)) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.#session.tick(Date.now());
+      this.#pumpQuietly();
+    }, Math.min(MAX_TIMEOUT, Math.max(0, at - Date.now())));
+    this.#timer.unref?.(); // Node: the open socket keeps a script alive, not the timer
+  }
+
+  #updateStatus() {
+    const s = this.#session.status;
+    const next = s === ENGINE_ONLINE ? (this.#session.pending === 0 ? 'synced' : 'syncing')
+      : s === ENGINE_CONNECTING ? 'connecting' : 'offline';
+    if (next !== this.#status) {
+      this.#status = next;
+      for (const l of [...this.#statusListeners]) l(next);
+    }
+  }
+
+  #report(error) {
+    this.#error = error;
+    for (const l of [...this.#errorListeners]) l(error);
+  }
+}
+
+/** What every live document shares: change notification with stable snapshots. */
+class Live {
+  #listeners = new Set();
+  constructor(docId, model, sync) {
+    this.id = docId;
+    this._model = model;
+    this._sync = sync;
+  }
+  /**
+   * Calls `listener(value)` after every change, local or from the server; returns an unsubscribe
+   * function. The value keeps its identity until the document changes (useSyncExternalStore).
+   */
+  subscribe(listener) {
+    if (typeof listener !== 'function') throw new InvalidArgumentError('subscribe(listener) takes a function');
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+  _notify() {
+    const v = this.snapshot();
+    for (const l of [...this.#listeners]) l(v);
+  }
+  _local(mutate) {
+    this._sync._usable();
+    mutate(this._model);
+    const stored = this._sync._changed(this.id);
+    this._notify();
+    return stored;
+  }
+}
+
+class LiveDocument extends Live {
+  /** The whole document (frozen; the same object until it changes), or the value at a key / path. */
+  get(path) { return path === undefined ? this._model.toJSON() : this._model.get(path); }
+  snapshot() { return this._model.toJSON(); }
+  /** Merges fields (into the object at `path`); resolves once stored locally. */
+  update(pathOrFields, fields) { return this._local((m) => m.update(pathOrFields, fields)); }
+  set(path, value) { return this._local((m) => m.set(path, value)); }
+  delete(path) { return this._local((m) => m.delete(path)); }
+}
+
+class LiveText extends Live {
+  insert(index, text) { return this._local((m) => m.insert(index, text)); }
+  delete(index, length) { return this._local((m) => m.delete(index, length)); }
+  get length() { return this._model.length; }
+  toString() { return this._model.toString(); }
+  snapshot() { return this._model.toString(); }
+}
+
+class LiveCounter extends Live {
+  increment(amount = 1) { return this._local((m) => m.increment(amount)); }
+  decrement(amount = 1) { return this._local((m) => m.decrement(amount)); }
+  get value() { return this._model.value; }
+  snapshot() { return this._model.value; }
+}
+
+class LiveSet extends Live {
+  add(element) { return this._local((m) => m.add(element)); }
+  remove(element) { return this._local((m) => m.remove(element)); }
+  has(element) { return this._model.has(element); }
+  get size() { return this._model.size; }
+  /** The elements in ascending order (frozen; the same array until the set changes). */
+  values() { return this._model.values(); }
+  snapshot() { return this._model.values(); }
+}
