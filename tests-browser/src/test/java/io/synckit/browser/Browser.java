@@ -26,7 +26,12 @@ import java.util.Map;
 final class Browser implements AutoCloseable {
     /** Chromium flags for a closed network: no background calls that the sandbox would refuse. */
     private static final List<String> ARGS = List.of("--no-sandbox", "--disable-gpu", "--disable-quic",
-            "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync");
+            "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            // Test pages are fulfilled by Playwright routes, not by the server, so Chromium cannot tell their
+            // address space and treats them as public: its Local Network Access checks then block their
+            // WebSocket to 127.0.0.1 (net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS). Pages the server
+            // itself serves (the todo app) are on loopback and need no such flag.
+            "--disable-features=LocalNetworkAccessChecks");
 
     /** URL prefix under which test files are served: /test/{pages,js-dist-test,vectors}/... */
     private static final Map<String, Path> TEST_FILES = Map.of(
