@@ -99,6 +99,19 @@ export async function open(options = {}) {
     throw new InvalidArgumentError('token must be a string, or a function that returns one (or a promise of one)');
   }
   const storage = await resolveStorage(options.storage, name);
+  if (options.storage === undefined || options.storage === 'indexeddb') {
+    const release = await claimTab(name);
+    if (release === false) {
+      await storage.close?.();
+      throw new InvalidStateError(`'${name}' is already open in another tab or window of this site. Sharing one `
+        + 'database between tabs is not built yet (both would send changes under one replica id); keep one tab, '
+        + 'or give each tab its own name.');
+    }
+    if (release) {
+      const close = storage.close?.bind(storage);
+      storage.close = async () => { release(); await close?.(); };
+    }
+  }
   const core = await load({ engine, wasmUrl });
   let stored;
   try {
@@ -123,6 +136,23 @@ export async function open(options = {}) {
   const sync = new Sync(core, session, storage, url, token, replicaId);
   if (url !== undefined) sync._start();
   return sync;
+}
+
+/**
+ * Holds the Web Lock 'synckit:NAME' until the storage closes (the page going away releases it too).
+ * Resolves to a release function, false when another tab holds it, null without Web Locks.
+ */
+async function claimTab(name) {
+  if (typeof navigator === 'undefined' || !navigator.locks) return null;
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  const got = await new Promise((resolve, reject) => {
+    navigator.locks.request('synckit:' + name, { ifAvailable: true }, (lock) => {
+      resolve(lock !== null);
+      return lock ? held : undefined;
+    }).catch(reject);
+  });
+  return got ? release : false;
 }
 
 async function resolveStorage(storage, name) {

@@ -17,7 +17,8 @@ test('npm pack installs into a fresh app and runs on both engines', { timeout: 1
   const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', work], pkgDir));
   const files = packed.files.map((f) => f.path);
   for (const f of ['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/core.js', 'dist/core.d.ts',
-    'dist/engine/core.js', 'dist/engine/core.wasm', 'dist/engine/core.wasm-runtime.js', 'dist/synckit.js', 'dist/synckit.wasm']) {
+    'dist/engine/core.js', 'dist/engine/core.wasm', 'dist/engine/core.wasm-runtime.js', 'dist/synckit.js', 'dist/synckit.wasm',
+    'dist/sync.js', 'dist/sync.d.ts', 'dist/storage.js', 'dist/storage.d.ts', 'dist/indexeddb.js']) {
     assert.ok(files.includes(f), `tarball lacks ${f}`);
   }
   assert.ok(!files.some((f) => f.startsWith('src/') || f.startsWith('test/') || f.startsWith('scripts/')), files.join(', '));
@@ -50,7 +51,8 @@ test('npm pack installs into a fresh app and runs on both engines', { timeout: 1
 
   // The declarations resolve through the `types` conditions of the exports map.
   writeFileSync(join(app, 'usage.ts'), `
-    import { load, DecodeError, type Core, type LwwDoc, type JsonValue } from '@synckit/web';
+    import { load, open, memoryStorage, DecodeError, SyncError, type Core, type LwwDoc, type JsonValue, type Sync,
+      type LiveDocument, type SyncStatus } from '@synckit/web';
     import { supportsWasmGc, randomReplicaId } from '@synckit/web/core';
     export async function demo(): Promise<JsonValue | undefined> {
       const core: Core = await load({ engine: supportsWasmGc() ? 'auto' : 'js' });
@@ -70,6 +72,20 @@ test('npm pack installs into a fresh app and runs on both engines', { timeout: 1
     load({ engine: 'java' });
     // @ts-expect-error values must be JSON
     new (await load()).LwwDoc().set('k', new Map());
+    export async function synced(): Promise<number> {
+      const sync: Sync = await open({ url: 'wss://example.com/sync', token: async () => 'jwt', storage: memoryStorage() });
+      const todo: LiveDocument = sync.document('todo-1');
+      await todo.update({ title: 'Buy milk', done: false });
+      const off: () => void = todo.subscribe((v) => v.title);
+      off();
+      await sync.text('n').insert(0, 'Hi');
+      const status: SyncStatus = sync.status;
+      sync.onError((e) => { if (e instanceof SyncError) return e.code + e.docId; });
+      // @ts-expect-error documents hold JSON
+      await todo.set('k', new Map());
+      await sync.close();
+      return sync.counter('likes').value + sync.set('tags').values().length + status.length + sync.pendingCount;
+    }
     const snapshot = new (await load()).LwwDoc().toJSON();
     // @ts-expect-error snapshots are read-only
     snapshot.x = 1;

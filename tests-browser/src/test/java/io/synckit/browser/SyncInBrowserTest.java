@@ -71,4 +71,118 @@ class SyncInBrowserTest extends BrowserTest {
             b.context().close();
         }
     }
+
+    /** Cuts WebSockets of the pages routed through it (the connection drops, as a network outage would). */
+    static final class Cutter {
+        final List<com.microsoft.playwright.WebSocketRoute> open = new java.util.ArrayList<>();
+        boolean cut;
+
+        void route(Page p) {
+            p.routeWebSocket(java.util.regex.Pattern.compile(".*/sync$"), ws -> {
+                if (cut) {
+                    ws.close(); // still cut off: the reconnect fails
+                    return;
+                }
+                ws.connectToServer();
+                open.add(ws);
+            });
+        }
+
+        void cutAll() {
+            cut = true;
+            for (com.microsoft.playwright.WebSocketRoute ws : open) {
+                ws.close();
+            }
+            open.clear();
+        }
+    }
+
+    @ParameterizedTest(name = "engine {0}")
+    @ValueSource(strings = {"js", "wasm"})
+    void bothSidesEditWhileCutOffAndConvergeAfterReconnecting(String engine) {
+        List<String> errors = Browser.errors();
+        String room = engine + "-cut-" + System.nanoTime();
+        Cutter cutter = new Cutter();
+        Page a = browser.newPage(errors);
+        Page b = browser.newPage(errors);
+        try {
+            for (Page p : List.of(a, b)) {
+                cutter.route(p);
+                p.navigate(browser.base + "test/pages/sync.html");
+                Browser.awaitReady(p, errors);
+            }
+            a.evaluate("([e, n, r]) => start(e, n, r)", List.of(engine, room + "-a", room));
+            b.evaluate("([e, n, r]) => start(e, n, r)", List.of(engine, room + "-b", room));
+            a.evaluate("async () => { await docs.note.insert(0, 'ab'); await docs.likes.increment(1); }");
+            String base = "{ todo: {}, note: 'ab', likes: 1, tags: [] }";
+            awaitConverged(a, base, errors);
+            awaitConverged(b, base, errors);
+
+            cutter.cutAll();
+            a.waitForFunction("() => sync.status === 'offline'");
+            b.waitForFunction("() => sync.status === 'offline'");
+            a.evaluate("async () => { await docs.note.insert(0, 'A'); await docs.likes.increment(10); await docs.tags.add('a'); }");
+            b.evaluate("async () => { await docs.note.insert(2, 'B'); await docs.likes.increment(100); await docs.tags.add('b'); }");
+            assertEquals(3, ((Number) a.evaluate("() => sync.pendingCount")).intValue(), "stored, waiting for the server");
+            assertEquals("Aab", a.evaluate("() => docs.note.toString()"), "each side sees only its own edits");
+            assertEquals("abB", b.evaluate("() => docs.note.toString()"));
+
+            cutter.cut = false; // the next reconnect attempts get through
+            String merged = "{ todo: {}, note: 'AabB', likes: 111, tags: ['a', 'b'] }";
+            awaitConverged(a, merged, errors);
+            awaitConverged(b, merged, errors);
+            assertEquals(List.of(), errors.stream().filter(e -> !e.contains("WebSocket")).toList());
+        } finally {
+            a.context().close();
+            b.context().close();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aBadTokenShowsAClearErrorState() {
+        List<String> errors = Browser.errors();
+        Page p = browser.newPage(errors);
+        try {
+            p.navigate(browser.base + "test/pages/sync.html");
+            Browser.awaitReady(p, errors);
+            p.evaluate("async () => { const url = location.origin.replace(/^http/, 'ws') + '/sync';"
+                    + " window.sync = await sk.open({ url, token: 'not-a-jwt', name: 'bad-token' });"
+                    + " window.errs = []; sync.onError((e) => errs.push(e)); }");
+            p.waitForFunction("() => sync.error !== null");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> e = (Map<String, Object>) p.evaluate("() => ({ name: sync.error.name, code: sync.error.code,"
+                    + " message: sync.error.message, isSyncError: sync.error instanceof sk.SyncError, status: sync.status })");
+            assertEquals("SyncError", e.get("name"));
+            assertEquals("UNAUTHENTICATED", e.get("code"));
+            assertEquals(Boolean.TRUE, e.get("isSyncError"));
+            assertEquals("offline", e.get("status"));
+            org.junit.jupiter.api.Assertions.assertTrue(((String) e.get("message")).contains("get a new one"), (String) e.get("message"));
+        } finally {
+            p.context().close();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aSecondTabOnTheSameDatabaseIsRefusedWithAClearError() {
+        List<String> errors = Browser.errors();
+        Page a = browser.newPage(errors);
+        try {
+            a.navigate(browser.base + "test/pages/sync.html");
+            Browser.awaitReady(a, errors);
+            a.evaluate("() => sk.open({ name: 'two-tabs' }).then((s) => { window.sync = s; })");
+            Page second = a.context().newPage();
+            second.navigate(browser.base + "test/pages/sync.html");
+            Browser.awaitReady(second, errors);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> e = (Map<String, Object>) second.evaluate(
+                    "() => sk.open({ name: 'two-tabs' }).then(() => null, (e) => ({ name: e.name, message: e.message }))");
+            assertEquals("InvalidStateError", e.get("name"));
+            org.junit.jupiter.api.Assertions.assertTrue(((String) e.get("message")).contains("already open in another tab"));
+            a.evaluate("() => sync.close()");
+            assertEquals(Boolean.TRUE, second.evaluate("() => sk.open({ name: 'two-tabs' }).then((s) => s.close()).then(() => true)"),
+                    "free again once the first tab closed it");
+        } finally {
+            a.context().close();
+        }
+    }
 }
