@@ -126,7 +126,7 @@ export async function open(options = {}) {
   } else if (!Number.isSafeInteger(replicaId) || replicaId < 0) {
     throw new InvalidArgumentError(`replicaId must be an integer from 0 to 2^53-1; got ${String(replicaId)}`);
   }
-  const firstToken = typeof token === 'function' ? await token() : token;
+  const firstToken = typeof token === 'function' ? '' : token; // a function is asked at each connect
   const E = core[INTERNAL].exports;
   const session = E.newSyncSession(replicaId, firstToken ?? '');
   session.loadNextSeq(stored.nextSeq);
@@ -183,6 +183,7 @@ class Sync {
   #closed = false;
   #failed = null;
   #error = null;
+  #authDelay = 0;
 
   constructor(core, session, storage, url, token, replicaId) {
     this.#core = core;
@@ -294,7 +295,10 @@ class Sync {
     const io = [];
     for (const e of effects) {
       if (e.kind === CHANGE) this.#docs.get(e.docId)?.live._notify();
-      else if (e.kind === ERROR) this.#report(new SyncError(CODE_NAMES[e.code] ?? 'INTERNAL', e.message, e.docId));
+      else if (e.kind === ERROR) {
+        this.#report(new SyncError(CODE_NAMES[e.code] ?? 'INTERNAL', e.message, e.docId));
+        if (e.code === 3) this.#retryAuth();
+      }
       else if (e.kind !== STATUS) io.push(e);
     }
     this.#updateStatus();
@@ -391,10 +395,24 @@ class Sync {
     this.#timer.unref?.(); // Node: the open socket keeps a script alive, not the timer
   }
 
+  // The server refused the token (bad, or expired mid-connection) and the engine stopped. With a token
+  // function there may be a fresh token: ask again after a backoff (2 s doubling to 5 min).
+  #retryAuth() {
+    if (typeof this.#token !== 'function') return;
+    this.#authDelay = Math.min(300000, this.#authDelay ? this.#authDelay * 2 : 2000);
+    const t = setTimeout(() => {
+      if (this.#closed || this.#failed) return;
+      this.#session.start(Date.now());
+      this.#pumpQuietly();
+    }, this.#authDelay);
+    t.unref?.();
+  }
+
   #updateStatus() {
     const s = this.#session.status;
     const next = s === ENGINE_ONLINE ? (this.#session.pending === 0 ? 'synced' : 'syncing')
       : s === ENGINE_CONNECTING ? 'connecting' : 'offline';
+    if (next === 'synced') this.#authDelay = 0;
     if (next !== this.#status) {
       this.#status = next;
       for (const l of [...this.#statusListeners]) l(next);

@@ -47,4 +47,13 @@ for (const engine of ['js', 'wasm']) {
   await a.close();
   await b3.close();
 }
+// A token function is asked again after the server refused its token (expired, revoked).
+let asked = 0;
+const c = await sk.open({ url, storage: 'memory', token: async () => (asked++ === 0 ? 'expired-token' : token('node-c')) });
+const refused = [];
+c.onError((e) => refused.push(e.code));
+await c.counter('retry-' + Date.now()).increment();
+await until('synced with the second token', () => c.status === 'synced', 15000);
+results.tokenRetry = { refused, asked };
+await c.close();
 console.log(JSON.stringify(results));

@@ -31,7 +31,8 @@ class NodeSyncTest {
             String out = output(p);
             assertEquals(0, p.exitValue(), out);
             assertEquals("{\"js\":{\"text\":\"hello world\",\"counter\":7,\"replicaIdKept\":true},"
-                    + "\"wasm\":{\"text\":\"hello world\",\"counter\":7,\"replicaIdKept\":true}}", out.strip());
+                    + "\"wasm\":{\"text\":\"hello world\",\"counter\":7,\"replicaIdKept\":true},"
+                    + "\"tokenRetry\":{\"refused\":[\"UNAUTHENTICATED\"],\"asked\":2}}", out.strip());
         }
     }
 
