@@ -25,7 +25,8 @@ export type SyncStatus = 'offline' | 'connecting' | 'syncing' | 'synced';
 export function open(options?: OpenOptions): Promise<Sync>;
 
 export interface Sync {
-  readonly replicaId: number;
+  /** This device's replica id; undefined in a tab that follows another tab (see docs/web-sdk.md, Tabs). */
+  readonly replicaId: number | undefined;
   /** The engine in use. */
   readonly engine: EngineKind;
   /** 'synced': online and every local change acknowledged; 'syncing': online with changes in flight. */

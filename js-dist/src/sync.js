@@ -86,6 +86,11 @@ const checkDocId = (docId) => {
  * Options: `url` (ws:// or wss:// …/sync; omit to work offline only), `token` (or a function returning one,
  * asked before every connection), `name` (storage name, default 'synckit'), `engine` ('auto' | 'wasm' | 'js'),
  * `storage` ('indexeddb' in browsers, 'memory', or a storage object), `replicaId` (kept in storage otherwise).
+ *
+ * Tabs: in a browser, tabs that open the same `name` share it. One tab (the leader, holding the Web Lock
+ * 'synckit:NAME') owns the storage and the connection; the others forward their changes to it over a
+ * BroadcastChannel and get every change back from it at once, online or not. When the leader tab closes,
+ * another takes over.
  */
 export async function open(options = {}) {
   if (options === null || typeof options !== 'object') {
@@ -98,52 +103,33 @@ export async function open(options = {}) {
   if (typeof token !== 'string' && typeof token !== 'function') {
     throw new InvalidArgumentError('token must be a string, or a function that returns one (or a promise of one)');
   }
-  const storage = await resolveStorage(options.storage, name);
-  if (options.storage === undefined || options.storage === 'indexeddb') {
-    const release = await claimTab(name);
-    if (release === false) {
-      await storage.close?.();
-      throw new InvalidStateError(`'${name}' is already open in another tab or window of this site. Sharing one `
-        + 'database between tabs is not built yet (both would send changes under one replica id); keep one tab, '
-        + 'or give each tab its own name.');
-    }
-    if (release) {
-      const close = storage.close?.bind(storage);
-      storage.close = async () => { release(); await close?.(); };
-    }
+  if (typeof name !== 'string' || name.length === 0) throw new InvalidArgumentError('name must be a non-empty string');
+  if (options.replicaId !== undefined && (!Number.isSafeInteger(options.replicaId) || options.replicaId < 0)) {
+    throw new InvalidArgumentError(`replicaId must be an integer from 0 to 2^53-1; got ${String(options.replicaId)}`);
   }
+  if (options.storage === undefined && typeof indexedDB === 'undefined') {
+    throw new InvalidArgumentError("no IndexedDB here (Node?): pass storage: 'memory', or a storage object");
+  }
+  checkStorageOption(options.storage);
   const core = await load({ engine, wasmUrl });
-  let stored;
-  try {
-    stored = await storage.load();
-  } catch (e) {
-    throw new StorageError(`could not read local storage '${name}': ${e && e.message}`, { cause: e });
+  const sync = new Sync(core, { url, token, name, storage: options.storage, replicaId: options.replicaId });
+  const shared = (options.storage === undefined || options.storage === 'indexeddb')
+    && typeof navigator !== 'undefined' && navigator.locks && typeof BroadcastChannel === 'function';
+  if (!shared) {
+    await sync._lead(null);
+    return sync;
   }
-  let replicaId = options.replicaId ?? stored.replicaId;
-  if (replicaId === undefined) {
-    replicaId = randomReplicaId();
-    await storage.setReplicaId(replicaId);
-  } else if (!Number.isSafeInteger(replicaId) || replicaId < 0) {
-    throw new InvalidArgumentError(`replicaId must be an integer from 0 to 2^53-1; got ${String(replicaId)}`);
-  }
-  const firstToken = typeof token === 'function' ? '' : token; // a function is asked at each connect
-  const E = core[INTERNAL].exports;
-  const session = E.newSyncSession(replicaId, firstToken ?? '');
-  session.loadNextSeq(stored.nextSeq);
-  for (const u of stored.outbox) session.loadOutbox(u.seq, u.docId, u.data);
-  for (const [docId, entries] of stored.logs) for (const e of entries) session.loadDocLog(docId, e);
-  session.begin();
-  const sync = new Sync(core, session, storage, url, token, replicaId);
-  if (url !== undefined) sync._start();
+  const release = await claimTab(name);
+  if (release) await sync._lead(release);
+  else sync._follow();
   return sync;
 }
 
 /**
- * Holds the Web Lock 'synckit:NAME' until the storage closes (the page going away releases it too).
- * Resolves to a release function, false when another tab holds it, null without Web Locks.
+ * Takes the Web Lock 'synckit:NAME' if it is free and holds it until the returned release function is
+ * called (the page going away releases it too); null when another tab holds it.
  */
 async function claimTab(name) {
-  if (typeof navigator === 'undefined' || !navigator.locks) return null;
   let release;
   const held = new Promise((resolve) => { release = resolve; });
   const got = await new Promise((resolve, reject) => {
@@ -152,29 +138,39 @@ async function claimTab(name) {
       return lock ? held : undefined;
     }).catch(reject);
   });
-  return got ? release : false;
+  return got ? release : null;
 }
 
-async function resolveStorage(storage, name) {
-  if (storage === undefined) {
-    if (typeof indexedDB === 'undefined') {
-      throw new InvalidArgumentError("no IndexedDB here (Node?): pass storage: 'memory', or a storage object");
-    }
-    storage = 'indexeddb';
-  }
-  if (storage === 'memory') return memoryStorage();
-  if (storage === 'indexeddb') {
-    const { indexedDbStorage } = await import('./indexeddb.js');
-    return indexedDbStorage(name);
-  }
-  if (storage && typeof storage.load === 'function' && typeof storage.write === 'function') return storage;
+function checkStorageOption(storage) {
+  if (storage === undefined || storage === 'memory' || storage === 'indexeddb') return;
+  if (storage && typeof storage.load === 'function' && typeof storage.write === 'function') return;
   throw new InvalidArgumentError("storage must be 'indexeddb', 'memory', or an object with load(), write() and setReplicaId()");
 }
 
+async function openStorage(storage, name) {
+  if (storage === 'memory') return memoryStorage();
+  if (storage === undefined || storage === 'indexeddb') {
+    const { indexedDbStorage } = await import('./indexeddb.js');
+    return indexedDbStorage(name);
+  }
+  return storage;
+}
+
+const MODELS = {
+  document: (s, id) => s.openLwwDoc(id, 60 * 60 * 1000),
+  text: (s, id) => s.openTextDoc(id),
+  counter: (s, id) => s.openCounter(id),
+  set: (s, id) => s.openOrSet(id),
+};
+
 class Sync {
-  #core; #session; #storage; #url; #token;
+  #core; #options;
+  #mode = 'starting'; // 'leader' (owns storage and connection) | 'follower' (another tab does)
+  #session = null; #storage = null; #release = null;
+  #channel = null; #abortPromotion = null;
   #docs = new Map();
   #status = 'offline';
+  #pending = 0; // a follower's copy of the leader's pendingCount
   #statusListeners = new Set();
   #errorListeners = new Set();
   #chain = Promise.resolve();
@@ -184,22 +180,22 @@ class Sync {
   #failed = null;
   #error = null;
   #authDelay = 0;
+  #tabId = randomReplicaId();
+  #nextChange = 0;
+  #waiting = new Map(); // a follower's changes the leader has not confirmed stored: id -> { docId, kind, data, resolve, reject }
 
-  constructor(core, session, storage, url, token, replicaId) {
+  constructor(core, options) {
     this.#core = core;
-    this.#session = session;
-    this.#storage = storage;
-    this.#url = url;
-    this.#token = token;
-    this.replicaId = replicaId;
+    this.#options = options;
     this.engine = core.engine;
+    this.replicaId = undefined;
   }
 
   /** 'offline' | 'connecting' | 'syncing' (online, changes not yet acknowledged) | 'synced'. */
   get status() { return this.#status; }
 
-  /** Local changes stored here that the server has not acknowledged yet. */
-  get pendingCount() { return this.#session.pending; }
+  /** Local changes stored on this device that the server has not acknowledged yet. */
+  get pendingCount() { return this.#mode === 'leader' ? this.#session.pending : this.#pending + this.#waiting.size; }
 
   /** The last error the server or the storage reported (a SyncError or StorageError), or null. */
   get error() { return this.#error; }
@@ -217,15 +213,15 @@ class Sync {
   }
 
   /** A JSON document merged field by field (last writer wins per field). */
-  document(docId) { return this.#open(docId, 'document', LiveDocument); }
+  document(docId) { return this.#open(docId, 'document'); }
   /** Collaborative plain text. */
-  text(docId) { return this.#open(docId, 'text', LiveText); }
+  text(docId) { return this.#open(docId, 'text'); }
   /** A counter any replica may increment. */
-  counter(docId) { return this.#open(docId, 'counter', LiveCounter); }
+  counter(docId) { return this.#open(docId, 'counter'); }
   /** A set of strings (adds win over concurrent removes). */
-  set(docId) { return this.#open(docId, 'set', LiveSet); }
+  set(docId) { return this.#open(docId, 'set'); }
 
-  #open(docId, kind, Type) {
+  #open(docId, kind) {
     this.#check();
     checkDocId(docId);
     const open = this.#docs.get(docId);
@@ -235,38 +231,214 @@ class Sync {
       }
       return open.live;
     }
-    const { Counter, OrSet, TextDoc, LwwDoc } = this.#core;
-    const adopt = this.#core[INTERNAL].adopt;
-    const s = this.#session;
-    const model = {
-      document: () => adopt(LwwDoc, s.openLwwDoc(docId, 60 * 60 * 1000)),
-      text: () => adopt(TextDoc, s.openTextDoc(docId)),
-      counter: () => adopt(Counter, s.openCounter(docId)),
-      set: () => adopt(OrSet, s.openOrSet(docId)),
-    }[kind]();
-    const live = new Type(docId, model, this);
+    const Type = { document: LiveDocument, text: LiveText, counter: LiveCounter, set: LiveSet }[kind];
+    const live = new Type(docId, this.#model(docId, kind), this);
     this.#docs.set(docId, { kind, live });
-    this.#pumpQuietly(); // opening subscribes when online
+    if (this.#mode === 'leader') this.#pumpQuietly(); // opening subscribes when online
+    else this.#post({ t: 'open', docId, kind });
     return live;
+  }
+
+  // The leader's model comes from the session (rebuilt from storage); a follower's is a plain one, filled
+  // by the leader's 'state' and 'update' messages.
+  #model(docId, kind) {
+    if (this.#mode !== 'leader') return this.#plain(kind);
+    const c = this.#core;
+    return c[INTERNAL].adopt(this.#classOf(kind), MODELS[kind](this.#session, docId));
+  }
+
+  #classOf(kind) {
+    const c = this.#core;
+    return { document: c.LwwDoc, text: c.TextDoc, counter: c.Counter, set: c.OrSet }[kind];
+  }
+
+  #plain(kind) {
+    const Class = this.#classOf(kind);
+    return new Class({ replicaId: this.#tabId });
   }
 
   /** Internal: throws when no change may be made (closed, or storage failed). */
   _usable() { this.#check(); }
 
-  /** Internal: a local change to `docId` was made; resolves once it is stored locally. */
-  _changed(docId) {
-    this.#session.localChange(docId);
-    return this.#pump();
+  /** Internal: before a local change, what the follower needs to compute its diff. */
+  _before(live) { return this.#mode === 'follower' ? live._model.encodeStateVector() : null; }
+
+  /** Internal: a local change to a document was made; resolves once it is stored locally. */
+  _changed(live, before) {
+    if (this.#mode === 'leader') {
+      this.#session.localChange(live.id);
+      return this.#pump();
+    }
+    const data = live._model.encodeDiff(before);
+    const kind = this.#docs.get(live.id).kind;
+    return new Promise((resolve, reject) => {
+      const id = ++this.#nextChange;
+      this.#waiting.set(id, { docId: live.id, kind, data, resolve, reject });
+      this.#post({ t: 'change', from: this.#tabId, id, docId: live.id, kind, data });
+    });
   }
 
-  _start() {
-    this.#session.start(Date.now());
-    this.#pumpQuietly();
+  // ---- leader ----
+
+  /** Becomes the leader: opens storage and the session (taking over the documents a follower had open). */
+  async _lead(release) {
+    const { token, name, url } = this.#options;
+    this.#release = release;
+    const storage = await openStorage(this.#options.storage, name);
+    let stored;
+    try {
+      stored = await storage.load();
+    } catch (e) {
+      release?.();
+      throw new StorageError(`could not read local storage '${name}': ${e && e.message}`, { cause: e });
+    }
+    let replicaId = this.#options.replicaId ?? stored.replicaId;
+    if (replicaId === undefined) {
+      replicaId = randomReplicaId();
+      await storage.setReplicaId(replicaId);
+    }
+    const session = this.#core[INTERNAL].exports.newSyncSession(replicaId, typeof token === 'function' ? '' : token);
+    session.loadNextSeq(stored.nextSeq);
+    for (const u of stored.outbox) session.loadOutbox(u.seq, u.docId, u.data);
+    for (const [docId, entries] of stored.logs) for (const e of entries) session.loadDocLog(docId, e);
+    session.begin();
+    this.#storage = storage;
+    this.#session = session;
+    this.replicaId = replicaId;
+    const wasFollower = this.#mode === 'follower';
+    this.#mode = 'leader';
+    // A follower taking over: its documents move onto the session; what they hold that storage lacks (changes
+    // the old leader never confirmed) is stored now, and the waiting promises resolve once it is.
+    for (const [docId, { kind, live }] of this.#docs) {
+      const old = live._model;
+      live._model = this.#model(docId, kind);
+      const missing = old.encodeDiff(live._model.encodeStateVector());
+      const probe = this.#plain(kind); // does `missing` hold anything storage lacks?
+      probe.applyUpdate(live._model.encodeState());
+      if (probe.applyUpdate(missing)) session.forward(docId, missing);
+      live._notify();
+    }
+    const stored2 = this.#pump();
+    if (wasFollower) {
+      const waiting = [...this.#waiting.values()];
+      this.#waiting.clear();
+      stored2.then(() => waiting.forEach((w) => w.resolve()), (e) => waiting.forEach((w) => w.reject(e)));
+    }
+    if (this.#release) {
+      this.#channel ??= new BroadcastChannel('synckit:' + name);
+      this.#channel.onmessage = (ev) => this.#leaderMessage(ev.data);
+      this.#post({ t: 'leader' });
+    }
+    if (url !== undefined) {
+      session.start(Date.now());
+      this.#pumpQuietly();
+    }
+  }
+
+  #leaderMessage(m) {
+    if (this.#closed || !m || typeof m !== 'object') return;
+    if (m.t === 'hello') { this.#postStatus(true); return; }
+    if (m.t === 'open' || m.t === 'change') {
+      let entry = this.#docs.get(m.docId);
+      try {
+        if (!entry) {
+          this.#open(m.docId, m.kind);
+          entry = this.#docs.get(m.docId);
+        }
+        if (m.t === 'open') {
+          this.#post({ t: 'state', docId: m.docId, data: entry.live._model.encodeState() });
+          return;
+        }
+        this.#check();
+        this.#session.forward(m.docId, m.data);
+        entry.live._notify();
+      } catch (e) {
+        if (m.t === 'change') this.#post({ t: 'stored', to: m.from, id: m.id, error: String(e && e.message) });
+        return;
+      }
+      this.#pump().then(() => this.#post({ t: 'stored', to: m.from, id: m.id }),
+        (e) => this.#post({ t: 'stored', to: m.from, id: m.id, error: String(e && e.message) }));
+    }
+  }
+
+  #post(message) {
+    if (this.#channel && !this.#closed) this.#channel.postMessage(message);
+  }
+
+  #postStatus(always) {
+    if (this.#mode !== 'leader' || !this.#channel) return;
+    const pending = this.#session.pending;
+    if (always || pending !== this.#pending || this.#status !== this.#lastPosted) {
+      this.#pending = pending;
+      this.#lastPosted = this.#status;
+      this.#post({ t: 'status', status: this.#status, pending });
+    }
+  }
+  #lastPosted = null;
+
+  // ---- follower ----
+
+  _follow() {
+    const { name } = this.#options;
+    this.#mode = 'follower';
+    this.#channel = new BroadcastChannel('synckit:' + name);
+    this.#channel.onmessage = (ev) => this.#followerMessage(ev.data);
+    this.#post({ t: 'hello' });
+    // Queue for the lock: when the leader tab goes away, this one may take over.
+    const abort = new AbortController();
+    this.#abortPromotion = abort;
+    navigator.locks.request('synckit:' + name, { signal: abort.signal }, async () => {
+      if (this.#closed) return;
+      let release;
+      const held = new Promise((resolve) => { release = resolve; });
+      try {
+        await this._lead(release);
+      } catch (e) {
+        this.#report(e instanceof SyncKitError ? e : new StorageError(String(e && e.message), { cause: e }));
+        release();
+      }
+      return held;
+    }).catch(() => { /* aborted at close */ });
+  }
+
+  #followerMessage(m) {
+    if (this.#closed || this.#mode !== 'follower' || !m || typeof m !== 'object') return;
+    switch (m.t) {
+      case 'state': case 'update': {
+        const entry = this.#docs.get(m.docId);
+        if (entry && entry.live._model.applyUpdate(m.data)) entry.live._notify();
+        break;
+      }
+      case 'stored': {
+        const w = m.to === this.#tabId ? this.#waiting.get(m.id) : undefined;
+        if (!w) break;
+        this.#waiting.delete(m.id);
+        if (m.error) w.reject(new StorageError(`the tab that stores changes could not store this one: ${m.error}`));
+        else w.resolve();
+        this.#setStatus(this.#status);
+        break;
+      }
+      case 'status':
+        this.#pending = m.pending;
+        this.#setStatus(m.status);
+        break;
+      case 'leader': // a new leader: it has not seen what this tab sent the old one
+        for (const [docId, { kind }] of this.#docs) this.#post({ t: 'open', docId, kind });
+        for (const [id, w] of this.#waiting) this.#post({ t: 'change', from: this.#tabId, id, docId: w.docId, kind: w.kind, data: w.data });
+        break;
+      default:
+    }
   }
 
   /** Stops syncing, closes the connection and storage; pending changes stay stored for next time. */
   async close() {
     if (this.#closed) return;
+    this.#abortPromotion?.abort();
+    if (this.#mode !== 'leader') {
+      this.#closed = true;
+      this.#channel?.close();
+      return;
+    }
     this.#session.stop();
     const done = this.#pump();
     this.#closed = true;
@@ -275,7 +447,9 @@ class Sync {
       await done.catch(() => {}); // a storage failure was reported already
     } finally {
       this.#detach();
+      this.#channel?.close();
       await this.#storage.close?.();
+      this.#release?.();
     }
   }
 
@@ -298,8 +472,11 @@ class Sync {
       else if (e.kind === ERROR) {
         this.#report(new SyncError(CODE_NAMES[e.code] ?? 'INTERNAL', e.message, e.docId));
         if (e.code === 3) this.#retryAuth();
+      } else if (e.kind !== STATUS) {
+        io.push(e);
+        // Other tabs see every change at once, before it is stored (as this tab's documents do).
+        if (e.kind === WRITE_LOCAL || e.kind === WRITE_REMOTE) this.#post({ t: 'update', docId: e.docId, data: e.data });
       }
-      else if (e.kind !== STATUS) io.push(e);
     }
     this.#updateStatus();
     if (io.length) this.#chain = this.#chain.then(() => this.#run(io));
@@ -337,18 +514,18 @@ class Sync {
 
   async #connect() {
     if (this.#closed) return;
-    if (typeof this.#token === 'function') {
+    if (typeof this.#options.token === 'function') {
       try {
-        this.#session.setToken((await this.#token()) ?? '');
+        this.#session.setToken((await this.#options.token()) ?? '');
       } catch (e) {
         this.#report(new SyncError('UNAUTHENTICATED', `the token function failed: ${e && e.message}`, '', { cause: e }));
       }
     }
     let ws;
     try {
-      ws = new WebSocket(this.#url);
+      ws = new WebSocket(this.#options.url);
     } catch (e) {
-      this.#report(new SyncError('INTERNAL', `cannot open a WebSocket to ${this.#url}: ${e && e.message}`, '', { cause: e }));
+      this.#report(new SyncError('INTERNAL', `cannot open a WebSocket to ${this.#options.url}: ${e && e.message}`, '', { cause: e }));
       queueMicrotask(() => { this.#session.onClose(Date.now()); this.#pumpQuietly(); });
       return;
     }
@@ -398,7 +575,7 @@ class Sync {
   // The server refused the token (bad, or expired mid-connection) and the engine stopped. With a token
   // function there may be a fresh token: ask again after a backoff (2 s doubling to 5 min).
   #retryAuth() {
-    if (typeof this.#token !== 'function') return;
+    if (typeof this.#options.token !== 'function') return;
     this.#authDelay = Math.min(300000, this.#authDelay ? this.#authDelay * 2 : 2000);
     const t = setTimeout(() => {
       if (this.#closed || this.#failed) return;
@@ -410,8 +587,12 @@ class Sync {
 
   #updateStatus() {
     const s = this.#session.status;
-    const next = s === ENGINE_ONLINE ? (this.#session.pending === 0 ? 'synced' : 'syncing')
-      : s === ENGINE_CONNECTING ? 'connecting' : 'offline';
+    this.#setStatus(s === ENGINE_ONLINE ? (this.#session.pending === 0 ? 'synced' : 'syncing')
+      : s === ENGINE_CONNECTING ? 'connecting' : 'offline');
+    this.#postStatus(false);
+  }
+
+  #setStatus(next) {
     if (next === 'synced') this.#authDelay = 0;
     if (next !== this.#status) {
       this.#status = next;
@@ -448,8 +629,9 @@ class Live {
   }
   _local(mutate) {
     this._sync._usable();
+    const before = this._sync._before(this);
     mutate(this._model);
-    const stored = this._sync._changed(this.id);
+    const stored = this._sync._changed(this, before);
     this._notify();
     return stored;
   }

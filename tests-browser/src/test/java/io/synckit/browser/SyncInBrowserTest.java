@@ -162,27 +162,48 @@ class SyncInBrowserTest extends BrowserTest {
         }
     }
 
-    @org.junit.jupiter.api.Test
-    void aSecondTabOnTheSameDatabaseIsRefusedWithAClearError() {
+    /**
+     * Two tabs of one context on one database, the server unreachable: each sees the other's edits at once
+     * (BroadcastChannel through the leader tab); when the leader tab closes, the other takes over, and once
+     * the server is back everything arrives there exactly once.
+     */
+    @ParameterizedTest(name = "engine {0}")
+    @ValueSource(strings = {"js", "wasm"})
+    void tabsShareEditsOfflineAndTheSecondTakesOverWhenTheFirstCloses(String engine) {
         List<String> errors = Browser.errors();
+        String room = engine + "-tabs-" + System.nanoTime();
+        Cutter cutter = new Cutter();
+        cutter.cut = true; // the server is unreachable from the start
         Page a = browser.newPage(errors);
+        Page b = a.context().newPage();
+        Page other = browser.newPage(errors);
         try {
-            a.navigate(browser.base + "test/pages/sync.html");
-            Browser.awaitReady(a, errors);
-            a.evaluate("() => sk.open({ name: 'two-tabs' }).then((s) => { window.sync = s; })");
-            Page second = a.context().newPage();
-            second.navigate(browser.base + "test/pages/sync.html");
-            Browser.awaitReady(second, errors);
-            @SuppressWarnings("unchecked")
-            Map<String, Object> e = (Map<String, Object>) second.evaluate(
-                    "() => sk.open({ name: 'two-tabs' }).then(() => null, (e) => ({ name: e.name, message: e.message }))");
-            assertEquals("InvalidStateError", e.get("name"));
-            org.junit.jupiter.api.Assertions.assertTrue(((String) e.get("message")).contains("already open in another tab"));
-            a.evaluate("() => sync.close()");
-            assertEquals(Boolean.TRUE, second.evaluate("() => sk.open({ name: 'two-tabs' }).then((s) => s.close()).then(() => true)"),
-                    "free again once the first tab closed it");
+            for (Page p : List.of(a, b)) {
+                cutter.route(p);
+                p.navigate(browser.base + "test/pages/sync.html");
+                Browser.awaitReady(p, errors);
+                p.evaluate("([e, n, r]) => start(e, n, r)", List.of(engine, room + "-user", room));
+            }
+            a.evaluate("async () => { await docs.note.insert(0, 'from A'); await docs.likes.increment(1); }");
+            b.waitForFunction("() => docs.note.toString() === 'from A' && docs.likes.value === 1");
+            b.evaluate("async () => { await docs.note.insert(6, ', from B'); await docs.likes.increment(10); await docs.tags.add('b'); }");
+            a.waitForFunction("() => docs.note.toString() === 'from A, from B' && docs.likes.value === 11");
+            assertEquals(5, ((Number) a.evaluate("() => sync.pendingCount")).intValue(), "all five stored, none sent");
+
+            a.close(); // the leader tab goes away; b takes over the database
+            b.waitForFunction("() => sync.replicaId !== undefined");
+            b.evaluate("async () => { await docs.likes.increment(100); }");
+            cutter.cut = false;
+            other.navigate(browser.base + "test/pages/sync.html");
+            Browser.awaitReady(other, errors);
+            other.evaluate("([e, n, r]) => start(e, n, r)", List.of(engine, room + "-other", room));
+            String all = "{ todo: {}, note: 'from A, from B', likes: 111, tags: ['b'] }";
+            awaitConverged(b, all, errors);
+            awaitConverged(other, all, errors);
+            assertEquals(List.of(), errors.stream().filter(e -> !e.contains("WebSocket")).toList());
         } finally {
-            a.context().close();
+            b.context().close();
+            other.context().close();
         }
     }
 }

@@ -114,6 +114,16 @@ public final class JsSyncSession {
         }
     }
 
+    /** A change another tab made to an open document: applied, stored and sent as a local change. */
+    @JSExport
+    public void forward(String docId, Int8Array update) {
+        try {
+            session.client().forward(docId, JsBytes.fromJs(update));
+        } catch (RuntimeException e) {
+            throw CoreModule.toJs(e);
+        }
+    }
+
     // ---- connection: the host reports what the socket did ----
 
     @JSExport

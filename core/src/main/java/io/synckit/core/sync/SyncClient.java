@@ -219,6 +219,26 @@ public final class SyncClient {
         maybeCompact(docId, d);
     }
 
+    /**
+     * A change made elsewhere on this device (another browser tab, which has no connection of its own) to
+     * an open document: applied here, then stored and sent as one local change, exactly as {@link #localChange}
+     * would. The bytes are an update or state of the document's type.
+     */
+    public void forward(String docId, byte[] update) {
+        DocState d = open(docId);
+        d.doc.applyUpdate(update); // throws on bad bytes: nothing stored
+        d.flushed = d.doc.encodeStateVector();
+        Update u = new Update(nextSeq, docId, update.clone());
+        store.addLocal(u);
+        nextSeq++;
+        outbox.add(u);
+        d.logEntries++;
+        if (ready) {
+            send(u);
+        }
+        maybeCompact(docId, d);
+    }
+
     private DocState open(String docId) {
         DocState d = docs.get(docId);
         if (d == null) {

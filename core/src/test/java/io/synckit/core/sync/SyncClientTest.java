@@ -246,6 +246,36 @@ class SyncClientTest {
         assertEquals(1, memory.outbox().size());
     }
 
+    /** Another tab's change: applied, stored and sent as this client's own; later local changes do not repeat it. */
+    @Test
+    void aForwardedChangeIsAppliedStoredAndSentOnce() {
+        newClient();
+        TextDoc t = new TextDoc(REPLICA);
+        client.open("doc", t);
+        online(1000);
+        TextDoc otherTab = new TextDoc(REPLICA + 1);
+        otherTab.insert(0, "hi");
+        client.forward("doc", otherTab.encodeState());
+        assertEquals("hi", t.toString());
+        assertEquals(Arrays.asList("addLocal 1", "send Update 1"), events);
+        events.clear();
+        t.insert(2, "!");
+        client.localChange("doc");
+        Update second = (Update) sent.get(1);
+        TextDoc server = new TextDoc(99);
+        server.applyUpdate(((Update) sent.get(0)).data);
+        server.applyUpdate(second.data);
+        assertEquals("hi!", server.toString());
+        TextDoc onlyTheSecond = new TextDoc(98);
+        onlyTheSecond.applyUpdate(otherTab.encodeState());
+        int before = onlyTheSecond.length();
+        onlyTheSecond.applyUpdate(second.data);
+        assertEquals(before + 1, onlyTheSecond.length(), "the second update carries only the new character");
+        assertEquals(2, client.pending());
+        assertThrows(RuntimeException.class, () -> client.forward("doc", new byte[] {1, 2, 3}), "bad bytes");
+        assertEquals(2, client.pending(), "nothing stored for them");
+    }
+
     @Test
     void aLocalChangeIsSentOnlyWhenOnlineAndSubscribed() {
         newClient();
