@@ -332,8 +332,19 @@ class Sync {
     if (url !== undefined) {
       session.start(Date.now());
       this.#pumpQuietly();
+      // navigator.onLine is only a hint (a captive portal is "online"), but its 'online' event is a good
+      // moment to try at once instead of waiting out the backoff.
+      if (typeof addEventListener === 'function') {
+        this.#onOnline = () => {
+          if (this.#closed || this.#failed || this.#session.status !== ENGINE_OFFLINE) return;
+          this.#session.start(Date.now());
+          this.#pumpQuietly();
+        };
+        addEventListener('online', this.#onOnline);
+      }
     }
   }
+  #onOnline = null;
 
   #leaderMessage(m) {
     if (this.#closed || !m || typeof m !== 'object') return;
@@ -442,6 +453,7 @@ class Sync {
     this.#session.stop();
     const done = this.#pump();
     this.#closed = true;
+    if (this.#onOnline) removeEventListener('online', this.#onOnline);
     clearTimeout(this.#timer);
     try {
       await done.catch(() => {}); // a storage failure was reported already
@@ -497,6 +509,8 @@ class Sync {
         // Nothing after a failed write may be sent: stop here for good and say so.
         this.#failed = new StorageError(`could not store changes locally: ${e && e.message}. Free some space or close other tabs, then reload.`, { cause: e });
         this.#detach();
+        clearTimeout(this.#timer);
+        this.#setStatus('offline');
         this.#report(this.#failed);
         throw this.#failed;
       }

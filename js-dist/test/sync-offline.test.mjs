@@ -74,6 +74,7 @@ for (const engine of ['js', 'wasm']) {
     assert.equal(errors.length, 1);
     assert.ok(errors[0] instanceof sk.StorageError);
     assert.equal(sync.error, errors[0]);
+    assert.equal(sync.status, 'offline');
     assert.throws(() => c.increment(), sk.StorageError, 'no more changes after a failed write');
     await sync.close();
   });

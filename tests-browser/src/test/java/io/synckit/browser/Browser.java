@@ -40,12 +40,13 @@ final class Browser implements AutoCloseable {
             "vectors", Paths.get("../core/src/test/resources/vectors"));
 
     final SyncKitServer server;
+    private final Path exe;
     final String base;
     private final Playwright playwright;
     private final com.microsoft.playwright.Browser chromium;
 
     Browser() throws Exception {
-        Path exe = Paths.get(System.getProperty("chromium.path", "/usr/bin/chromium"));
+        exe = Paths.get(System.getProperty("chromium.path", "/usr/bin/chromium"));
         assertTrue(Files.isExecutable(exe), exe + " is missing: install Chromium (apt-get install -y chromium) "
                 + "or run the README test command, which does");
         server = new SyncKitServer(new ServerConfig("127.0.0.1", 0)).start();
@@ -79,6 +80,21 @@ final class Browser implements AutoCloseable {
         page.waitForFunction("() => document.body && document.body.dataset.ready");
         org.junit.jupiter.api.Assertions.assertEquals("true", page.evaluate("() => document.body.dataset.ready"),
                 "page did not load: " + errors);
+    }
+
+    /**
+     * A Chromium of its own on the profile folder {@code profile} (close it to end that browser, as a user
+     * quitting it), with the test routes; uncaught page errors go into {@code errors}.
+     */
+    BrowserContext persistentContext(Path profile, List<String> errors) {
+        BrowserContext context = playwright.chromium().launchPersistentContext(profile,
+                new BrowserType.LaunchPersistentContextOptions().setExecutablePath(exe).setHeadless(true).setArgs(ARGS));
+        context.route(base + "test/**", this::serveTestFile);
+        context.onPage(page -> {
+            page.setDefaultTimeout(15_000);
+            page.onPageError(errors::add);
+        });
+        return context;
     }
 
     static List<String> errors() {

@@ -91,7 +91,7 @@ public final class SyncSession {
     /** Creates the client on what was loaded. */
     public void begin() {
         beforeBegin();
-        store.outbox.sort((a, b) -> Double.compare(a.seq, b.seq));
+        store.outbox.sort((a, b) -> a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0); // not Double.compare: long bits in JS
         client = new SyncClient(replicaId, token, store, new HostIo(), random, new HostListener(), options);
     }
 
