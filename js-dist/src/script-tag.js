@@ -8,4 +8,5 @@ const wasmUrl = new URL('synckit.wasm', script && script.src ? script.src : loca
 window.SyncKit = Object.freeze({
   ...api,
   load: (options = {}) => api.load({ wasmUrl, ...options }),
+  open: (options = {}) => api.open({ wasmUrl, ...options }),
 });

@@ -284,9 +284,10 @@ class Sync {
   async _lead(release) {
     const { token, name, url } = this.#options;
     this.#release = release;
-    const storage = await openStorage(this.#options.storage, name);
+    let storage;
     let stored;
     try {
+      storage = await openStorage(this.#options.storage, name);
       stored = await storage.load();
     } catch (e) {
       release?.();

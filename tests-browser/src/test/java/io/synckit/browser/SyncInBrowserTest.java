@@ -285,4 +285,25 @@ class SyncInBrowserTest extends BrowserTest {
             other.context().close();
         }
     }
+
+    /** The no-build page: window.SyncKit.open() from the script tag, wasm engine loaded from beside the script. */
+    @org.junit.jupiter.api.Test
+    void theScriptTagBundleOpensAndSyncs() {
+        List<String> errors = Browser.errors();
+        Page p = browser.newPage(errors);
+        try {
+            p.navigate(browser.base + "test/pages/script-tag.html");
+            Browser.awaitReady(p, errors);
+            Object r = p.evaluate("async () => { const { token } = await (await fetch('/dev/token?sub=tag')).json();"
+                    + " const sync = await SyncKit.open({ url: location.origin.replace(/^http/, 'ws') + '/sync', token,"
+                    + " name: 'script-tag', engine: 'wasm' });"
+                    + " const c = sync.counter('script-tag-' + Date.now()); await c.increment(7);"
+                    + " await new Promise((ok) => { if (sync.status === 'synced') ok(); else sync.onStatus((s) => s === 'synced' && ok()); });"
+                    + " const out = { engine: sync.engine, value: c.value, pending: sync.pendingCount }; await sync.close(); return out; }");
+            assertEquals(Map.of("engine", "wasm", "value", 7, "pending", 0), r);
+            assertEquals(List.of(), errors);
+        } finally {
+            p.context().close();
+        }
+    }
 }
