@@ -13,7 +13,7 @@ import java.util.Map;
  * default; the server logs a warning when it is chosen. Synchronized, although the server calls it
  * under its engine lock only.
  */
-public final class InMemoryServerStore implements ServerStore {
+public final class InMemoryServerStore implements ServerStore, io.synckit.server.storage.BatchWriter {
     private final Map<String, Integer> types = new HashMap<>();
     private final Map<String, List<byte[]>> logs = new HashMap<>();
     private final Map<Double, Double> seqs = new HashMap<>();
@@ -33,6 +33,29 @@ public final class InMemoryServerStore implements ServerStore {
         types.put(docId, type);
         logs.computeIfAbsent(docId, k -> new ArrayList<>()).add(update.clone());
         seqs.merge(replicaId, seq, Math::max);
+    }
+
+    /** All or nothing: a type clash anywhere in the batch writes none of it. */
+    @Override
+    public synchronized void writeBatch(List<Write> writes) {
+        Map<String, Integer> batchTypes = new HashMap<>();
+        for (Write w : writes) {
+            if (w.isSkip()) {
+                continue;
+            }
+            Integer known = types.containsKey(w.docId()) ? types.get(w.docId()) : batchTypes.get(w.docId());
+            if (known != null && known != w.type()) {
+                throw new IllegalArgumentException(w.docId() + " is stored with type " + known + ", not " + w.type());
+            }
+            batchTypes.put(w.docId(), w.type());
+        }
+        for (Write w : writes) {
+            if (w.isSkip()) {
+                skip(w.replicaId(), w.seq());
+            } else {
+                append(w.docId(), w.type(), w.update(), w.replicaId(), w.seq());
+            }
+        }
     }
 
     @Override

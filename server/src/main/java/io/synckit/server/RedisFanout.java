@@ -123,10 +123,7 @@ public final class RedisFanout implements AutoCloseable {
                 });
             }
         });
-        sync.locked(engine -> {
-            engine.setUpdateListener(f::publish);
-            return null;
-        });
+        sync.setUpdateListener(f::publish);
         var registry = sync.metrics.registry;
         FunctionCounter.builder("synckit.fanout.published", f, RedisFanout::published)
                 .description("updates published to the other nodes through Redis").register(registry);

@@ -37,6 +37,12 @@ final class ServerMetrics {
             .description("connections cut because their token expired while open").register(registry);
     final Counter rateLimited = Counter.builder("synckit.rate.limited")
             .description("frames after which a connection over its rate limit was read more slowly").register(registry);
+    final io.micrometer.core.instrument.DistributionSummary commitBatch = io.micrometer.core.instrument.DistributionSummary
+            .builder("synckit.commit.batch").description("updates made durable by one group commit")
+            .publishPercentileHistogram().register(registry);
+    final Timer commitLatency = Timer.builder("synckit.commit.latency")
+            .description("one group commit: the transaction (and its fsync) for a batch of updates")
+            .publishPercentileHistogram().register(registry);
     final Timer updateLatency = Timer.builder("synckit.update.latency")
             .description("an Update frame from arrival to handled (acknowledged or refused)")
             .publishPercentileHistogram().register(registry);

@@ -214,9 +214,20 @@ public final class SyncEndpoint implements Session.Listener, SyncServer.Peer {
         }
     }
 
-    /** Called by the engine, under the engine lock: queue and return at once. */
+    /**
+     * Called by the engine, under the engine lock: queue and return at once. With group commit the frame
+     * waits until the writes before it are durable (an Ack must not overtake its update's commit).
+     */
     @Override
     public void send(byte[] frame) {
+        if (service.group != null) {
+            service.group.hold(() -> sendNow(frame));
+        } else {
+            sendNow(frame);
+        }
+    }
+
+    private void sendNow(byte[] frame) {
         Session s = session;
         if (s == null || !s.isOpen() || ended.get() || overflowed.get()) {
             return; // closing: the client resyncs on its next connection
@@ -255,6 +266,24 @@ public final class SyncEndpoint implements Session.Listener, SyncServer.Peer {
     /** Called by the engine after a fatal Error frame: close after the frames already queued. */
     @Override
     public void close() {
+        if (service.group != null) {
+            service.group.hold(this::closeNow); // after the Error frame held before it
+        } else {
+            closeNow();
+        }
+    }
+
+    /** A group commit failed: the engine was replaced; this client reconnects and resends. */
+    void closeAfterStorageFailure() {
+        Session s = session;
+        if (s != null) {
+            s.close(StatusCode.SERVER_ERROR, "storage failed; reconnect and send again what was not acknowledged",
+                    Callback.NOOP);
+            releaseRead();
+        }
+    }
+
+    private void closeNow() {
         Session s = session;
         if (s != null) {
             closing = true;

@@ -28,9 +28,18 @@ import java.util.function.Consumer;
  * scheduled on {@link #scheduler}, one daemon thread for the whole server (a timer, nothing else runs on it).
  */
 final class SyncService {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SyncService.class);
     private final ReentrantLock lock = new ReentrantLock();
-    private final SyncServer engine;
+    /** Replaced (under the lock) only after a failed group commit: see {@link #commitLoop}. */
+    private SyncServer engine;
     private final ServerStore store;
+    private final SyncServer.Authenticator auth;
+    private final SyncServer.Options options;
+    private SyncServer.UpdateListener updateListener;
+    /** Group commit, when the store can write batches (SQLite, PostgreSQL); null otherwise. */
+    final GroupCommitStore group;
+    private final java.util.concurrent.Semaphore commitSignal = new java.util.concurrent.Semaphore(0);
+    private final Thread committer;
     final ServerMetrics metrics;
     final long maxQueuedBytes;
     final int maxFrameBytes;
@@ -54,7 +63,19 @@ final class SyncService {
             ServerConfig.RateLimit rateLimit) {
         this.metrics = new ServerMetrics(this::openDocuments);
         this.store = new MeteredServerStore(store, metrics.storageErrors);
-        this.engine = new SyncServer(this.store, auth, System::currentTimeMillis, options);
+        this.auth = auth;
+        this.options = options;
+        if (store instanceof io.synckit.server.storage.BatchWriter writer) {
+            this.group = new GroupCommitStore(this.store);
+            this.engine = new SyncServer(group, auth, System::currentTimeMillis, options);
+            this.committer = new Thread(() -> commitLoop(writer), "synckit-group-commit");
+            committer.setDaemon(true);
+            committer.start();
+        } else {
+            this.group = null;
+            this.committer = null;
+            this.engine = new SyncServer(this.store, auth, System::currentTimeMillis, options);
+        }
         if (maxQueuedBytes < options.limits.maxFrameBytes) {
             // One broadcast of the largest frame would cut off a client that reads perfectly well.
             throw new IllegalArgumentException("the send queue cap (" + maxQueuedBytes + " bytes) must be at least "
@@ -103,7 +124,90 @@ final class SyncService {
         try {
             return task.apply(engine);
         } finally {
+            boolean work = group != null && group.hasWork();
             lock.unlock();
+            if (work) {
+                commitSignal.release();
+            }
+        }
+    }
+
+    /** {@code listener} hears of every update once it is durable (scale-out publishing). */
+    void setUpdateListener(SyncServer.UpdateListener listener) {
+        locked(engine -> {
+            updateListener = listener;
+            engine.setUpdateListener(heldListener());
+            return null;
+        });
+    }
+
+    private SyncServer.UpdateListener heldListener() {
+        SyncServer.UpdateListener l = updateListener;
+        if (l == null || group == null) {
+            return l;
+        }
+        return (docId, type, data) -> group.hold(() -> l.updated(docId, type, data));
+    }
+
+    /**
+     * The committer: takes what the engine collected (under the lock), writes it in one transaction
+     * (outside the lock: the engine goes on collecting the next batch), then releases the Acks,
+     * Broadcasts and publishes that waited for it. A failed commit leaves the engine's memory ahead of the
+     * store, so the engine is replaced by a fresh one (as after a restart) and every connection is closed
+     * with 1011; clients reconnect and send again what was not acknowledged.
+     */
+    private void commitLoop(io.synckit.server.storage.BatchWriter writer) {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                commitSignal.acquire();
+                commitSignal.drainPermits(); // one batch for every signal so far
+            } catch (InterruptedException e) {
+                return;
+            }
+            GroupCommitStore.Batch batch = locked(engine -> group.take());
+            if (batch.isEmpty()) {
+                continue;
+            }
+            if (!batch.writes().isEmpty()) {
+                long start = System.nanoTime();
+                try {
+                    writer.writeBatch(batch.writes());
+                    metrics.commitBatch.record(batch.writes().size());
+                    metrics.commitLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                } catch (RuntimeException e) {
+                    metrics.storageErrors.increment();
+                    LOG.atError().addKeyValue("writes", batch.writes().size()).setCause(e)
+                            .log("storage failed to commit a batch: nothing in it was acknowledged; restarting the "
+                                    + "engine and closing every connection (clients reconnect and resend)");
+                    resetAfterFailedCommit();
+                    continue;
+                }
+            }
+            locked(engine -> {
+                group.committed();
+                return null;
+            });
+            for (Runnable r : batch.release()) {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("releasing a committed frame failed", e);
+                }
+            }
+        }
+    }
+
+    private void resetAfterFailedCommit() {
+        lock.lock();
+        try {
+            group.discardAll();
+            engine = new SyncServer(group, auth, System::currentTimeMillis, options);
+            engine.setUpdateListener(heldListener());
+        } finally {
+            lock.unlock();
+        }
+        for (SyncEndpoint e : new ArrayList<>(endpoints)) {
+            e.closeAfterStorageFailure();
         }
     }
 
@@ -165,6 +269,15 @@ final class SyncService {
      */
     void shutdown(long timeoutMillis) throws InterruptedException {
         stopping = true;
+        if (committer != null) {
+            // The last batch: what was received before the closes below is committed and acknowledged.
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(2000, timeoutMillis));
+            commitSignal.release();
+            while (locked(engine -> group.pendingWrites() > 0 || group.hasWork()) && System.nanoTime() < deadline) {
+                commitSignal.release();
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // bounded wait for the committer thread
+            }
+        }
         expiry.shutdownNow();
         List<java.util.concurrent.CompletableFuture<Void>> closes = new ArrayList<>();
         for (SyncEndpoint e : new ArrayList<>(endpoints)) {
@@ -181,5 +294,8 @@ final class SyncService {
     /** Last part of shutdown, after Jetty stopped: pending delayed reads are for closed connections. */
     void stopScheduler() {
         scheduler.shutdownNow();
+        if (committer != null) {
+            committer.interrupt();
+        }
     }
 }

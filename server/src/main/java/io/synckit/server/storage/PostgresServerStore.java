@@ -28,7 +28,7 @@ import java.sql.Statement;
  *
  * <p>Tested by {@code PostgresServerStoreTest} against a real PostgreSQL ({@code SYNCKIT_TEST_POSTGRES_URL}).
  */
-public final class PostgresServerStore implements CloseableServerStore {
+public final class PostgresServerStore implements CloseableServerStore, BatchWriter {
     private static final String[][] MIGRATIONS = {
         {
             "CREATE TABLE docs (doc_id text COLLATE \"C\" PRIMARY KEY, type integer NOT NULL)",
@@ -139,17 +139,45 @@ public final class PostgresServerStore implements CloseableServerStore {
         long replica = Sql.toLong("replicaId", replicaId);
         long sq = Sql.toLong("seq", seq);
         inTransaction("append to " + docId, c -> {
-            try (var ps = c.prepareStatement("INSERT INTO docs (doc_id, type) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
-                ps.setString(1, docId);
-                ps.setInt(2, type);
-                ps.executeUpdate();
+            appendIn(c, docId, type, update, replica, sq);
+            return null;
+        });
+    }
+
+    private static void appendIn(Connection c, String docId, int type, byte[] update, long replica, long sq)
+            throws SQLException {
+        try (var ps = c.prepareStatement("INSERT INTO docs (doc_id, type) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+            ps.setString(1, docId);
+            ps.setInt(2, type);
+            ps.executeUpdate();
+        }
+        // Locks the document's row: appends to one document are serialised, so MAX(idx) + 1 is safe.
+        int stored = Sql.type(c, docId, true);
+        if (stored != type) {
+            throw Sql.typeClash(docId, stored, type);
+        }
+        Sql.appendRows(c, docId, update, replica, sq, "GREATEST");
+    }
+
+    /**
+     * One transaction, one commit, for the whole batch. Document rows are locked in id order (a stable
+     * sort keeps each document's appends in order): two nodes' batches then never wait for each other in a
+     * cycle.
+     */
+    @Override
+    public void writeBatch(java.util.List<Write> writes) {
+        java.util.List<Write> ordered = new java.util.ArrayList<>(writes);
+        ordered.sort(java.util.Comparator.comparing(Write::docId, java.util.Comparator.nullsLast(String::compareTo)));
+        inTransaction("write " + writes.size() + " updates", c -> {
+            for (Write w : ordered) {
+                long replica = Sql.toLong("replicaId", w.replicaId());
+                long sq = Sql.toLong("seq", w.seq());
+                if (w.isSkip()) {
+                    Sql.upsertSeq(c, replica, sq, "GREATEST");
+                } else {
+                    appendIn(c, w.docId(), w.type(), w.update(), replica, sq);
+                }
             }
-            // Locks the document's row: appends to one document are serialised, so MAX(idx) + 1 is safe.
-            int stored = Sql.type(c, docId, true);
-            if (stored != type) {
-                throw Sql.typeClash(docId, stored, type);
-            }
-            Sql.appendRows(c, docId, update, replica, sq, "GREATEST");
             return null;
         });
     }

@@ -37,7 +37,7 @@ import org.sqlite.SQLiteConfig;
  * <p>Tested by {@code SqliteServerStoreTest} (the {@code ServerStoreContract} suite, reopening the file as
  * a restart) and {@code SqliteCrashTest} (a child JVM killed with SIGKILL while appending).
  */
-public final class SqliteServerStore implements CloseableServerStore {
+public final class SqliteServerStore implements CloseableServerStore, BatchWriter {
     /** The schema, one entry per version: migration {@code i} takes the file from version i to i+1. */
     private static final String[][] MIGRATIONS = {
         {
@@ -190,17 +190,39 @@ public final class SqliteServerStore implements CloseableServerStore {
         long replica = Sql.toLong("replicaId", replicaId);
         long sq = Sql.toLong("seq", seq);
         inTransaction("BEGIN IMMEDIATE", "append to " + docId, c -> {
-            Integer stored = Sql.type(c, docId, false);
-            if (stored == null) {
-                try (var ps = c.prepareStatement("INSERT INTO docs (doc_id, type) VALUES (?, ?)")) {
-                    ps.setString(1, docId);
-                    ps.setInt(2, type);
-                    ps.executeUpdate();
-                }
-            } else if (stored != type) {
-                throw Sql.typeClash(docId, stored, type);
+            appendIn(c, docId, type, update, replica, sq);
+            return null;
+        });
+    }
+
+    private static void appendIn(Connection c, String docId, int type, byte[] update, long replica, long sq)
+            throws SQLException {
+        Integer stored = Sql.type(c, docId, false);
+        if (stored == null) {
+            try (var ps = c.prepareStatement("INSERT INTO docs (doc_id, type) VALUES (?, ?)")) {
+                ps.setString(1, docId);
+                ps.setInt(2, type);
+                ps.executeUpdate();
             }
-            Sql.appendRows(c, docId, update, replica, sq, "MAX");
+        } else if (stored != type) {
+            throw Sql.typeClash(docId, stored, type);
+        }
+        Sql.appendRows(c, docId, update, replica, sq, "MAX");
+    }
+
+    /** One transaction, one fsync, for the whole batch. */
+    @Override
+    public void writeBatch(java.util.List<Write> writes) {
+        inTransaction("BEGIN IMMEDIATE", "write " + writes.size() + " updates", c -> {
+            for (Write w : writes) {
+                long replica = Sql.toLong("replicaId", w.replicaId());
+                long sq = Sql.toLong("seq", w.seq());
+                if (w.isSkip()) {
+                    Sql.upsertSeq(c, replica, sq, "MAX");
+                } else {
+                    appendIn(c, w.docId(), w.type(), w.update(), replica, sq);
+                }
+            }
             return null;
         });
     }
