@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Prometheus text format. Names (Prometheus form): {@code synckit_connections_open},
  * {@code synckit_frames_in_total}, {@code synckit_frames_out_total}, {@code synckit_received_bytes_total},
  * {@code synckit_sent_bytes_total}, {@code synckit_update_latency_seconds} (histogram: an Update frame
- * from its arrival to its Ack, including the wait for the engine lock and the durable append),
+ * from its arrival until the engine handled it, including the wait for the engine lock; the group commit
+ * that follows is {@code synckit_commit_latency_seconds}, its size {@code synckit_commit_batch}),
  * {@code synckit_storage_errors_total}, {@code synckit_documents_open}, {@code synckit_slow_consumers_total}
  * (connections closed because their send queue was full), {@code synckit_tokens_expired_total}
  * (connections cut because their token expired while they were open), {@code synckit_rate_limited_total} (frames after
