@@ -75,6 +75,7 @@ public final class LoadBench {
               --duration S           seconds of steady sending (default 30)
               --ramp N               connections opened per second (default 500)
               --seed N               writer choice (default: time-based, printed)
+              --warmup S             seconds of sending at --rate before measuring, not recorded (default 5)
               --drain S              seconds to wait for the last broadcasts (default 10)
             exit: 0 run completed (targets met or not), 1 errors (lost broadcasts, dropped connections,
                   watchdog), 2 not attempted (fd limit, server did not start)
@@ -99,11 +100,13 @@ public final class LoadBench {
         public int ramp = 500;
         public long seed = System.nanoTime() & 0xffff_ffffL;
         public int drain = 10;
+        /** Seconds of sending before the measured phase, not recorded (JIT, connection pools, page cache). */
+        public int warmup = 5;
         /** Where progress and the report go. */
         public PrintStream out = System.out;
 
         long rampTimeoutSeconds() {
-            return (connections + ramp - 1) / Math.max(1, ramp) + 60L;
+            return (connections + ramp - 1) / Math.max(1, ramp) + 60L + warmup;
         }
 
         static Options parse(String[] args) {
@@ -138,6 +141,7 @@ public final class LoadBench {
                     case "--ramp" -> o.ramp = positive(a, v);
                     case "--seed" -> o.seed = Long.parseLong(v);
                     case "--drain" -> o.drain = positive(a, v);
+                    case "--warmup" -> o.warmup = Integer.parseInt(v);
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }
@@ -177,6 +181,8 @@ public final class LoadBench {
         public int failedToOpen;
         public double rampSeconds;
         public long updatesSent;
+        /** Of updatesSent, not in the latency histograms. */
+        public long warmupUpdates;
         public long broadcastsExpected;
         public long broadcastsReceived;
         public long unmatchedBroadcasts;
@@ -228,6 +234,8 @@ public final class LoadBench {
     private final AtomicLong errorFrames = new AtomicLong();
     private final AtomicInteger closed = new AtomicInteger();
     private final AtomicLong pings = new AtomicLong();
+    /** Sends before this System.nanoTime are warm-up: delivered and counted, but not in the histograms. */
+    private volatile long measureFrom = Long.MAX_VALUE;
     /** Counts closes/errors only after the ramp, when every held connection is expected to stay. */
     private volatile boolean running;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -608,36 +616,23 @@ public final class LoadBench {
     }
 
     private void steady() throws InterruptedException {
+        Random random = new Random(o.seed);
+        long[] counts = new long[2]; // sent, broadcasts expected
+        if (o.warmup > 0) {
+            o.out.printf("loadbench: warm-up: %d s at %d updates/s (not recorded)%n", o.warmup, o.rate);
+            send(random, (long) o.rate * o.warmup, counts);
+        }
+        r.warmupUpdates = counts[0];
         Map<String, Double> before = metrics();
         long cpuBefore = serverCpuTicks();
         long clientCpuBefore = clientCpuNanos();
         long start = System.nanoTime();
+        measureFrom = start;
         long total = (long) o.rate * o.duration;
-        long step = TimeUnit.SECONDS.toNanos(1) / o.rate;
-        Random random = new Random(o.seed);
-        long expected = 0;
-        long sent = 0;
         o.out.printf("loadbench: steady phase: %d updates over %d s%n", total, o.duration);
-        for (long k = 0; k < total; k++) {
-            long due = start + k * step;
-            long now;
-            while ((now = System.nanoTime()) < due) {
-                LockSupport.parkNanos(due - now);
-            }
-            Conn w = conns.get(random.nextInt(conns.size()));
-            if (!w.isReady()) {
-                continue; // never opened or dropped: pick again next tick (counted as not sent)
-            }
-            int others = 0;
-            for (Conn c : byDoc.get(w.index % o.docs)) {
-                if (c != w && c.isReady()) {
-                    others++;
-                }
-            }
-            expected += others;
-            w.sendIncrement();
-            sent++;
-        }
+        send(random, total, counts);
+        long sent = counts[0];
+        long expected = counts[1];
         double sendSeconds = (System.nanoTime() - start) / 1e9;
         r.updatesSent = sent;
         r.broadcastsExpected = expected;
@@ -660,6 +655,32 @@ public final class LoadBench {
         if (sendSeconds > o.duration * 1.05 + 0.5) {
             r.errors.add(String.format("the sender fell behind: %d updates took %.1f s instead of %d s (client CPU-bound?)",
                     total, sendSeconds, o.duration));
+        }
+    }
+
+    /** Sends {@code total} updates at o.rate from random writers; adds to counts {sent, broadcasts expected}. */
+    private void send(Random random, long total, long[] counts) {
+        long start = System.nanoTime();
+        long step = TimeUnit.SECONDS.toNanos(1) / o.rate;
+        for (long k = 0; k < total; k++) {
+            long due = start + k * step;
+            long now;
+            while ((now = System.nanoTime()) < due) {
+                LockSupport.parkNanos(due - now);
+            }
+            Conn w = conns.get(random.nextInt(conns.size()));
+            if (!w.isReady()) {
+                continue; // never opened or dropped: this tick sends nothing
+            }
+            int others = 0;
+            for (Conn c : byDoc.get(w.index % o.docs)) {
+                if (c != w && c.isReady()) {
+                    others++;
+                }
+            }
+            counts[1] += others;
+            w.sendIncrement();
+            counts[0]++;
         }
     }
 
@@ -708,8 +729,9 @@ public final class LoadBench {
         out.println("load average:         before " + r.loadBefore + ", after " + r.loadAfter);
         out.printf("connections:          %d attempted, %d held (%d failed to open), ramp %.1f s; %d closed during the run%n",
                 r.attempted, r.held, r.failedToOpen, r.rampSeconds, r.closedDuringRun);
-        out.printf("updates sent:         %d in %.2f s (%.0f/s)%n", r.updatesSent, r.steadySeconds,
-                r.steadySeconds > 0 ? r.updatesSent / r.steadySeconds : 0.0);
+        out.printf("updates sent:         %d (%d warm-up, not in the histograms, then %d in %.2f s: %.0f/s)%n",
+                r.updatesSent, r.warmupUpdates, r.updatesSent - r.warmupUpdates, r.steadySeconds,
+                r.steadySeconds > 0 ? (r.updatesSent - r.warmupUpdates) / r.steadySeconds : 0.0);
         out.printf("broadcasts:           %d expected, %d received (%d missing), %d unmatched%n",
                 r.broadcastsExpected, r.broadcastsReceived, Math.max(0, r.broadcastsExpected - r.broadcastsReceived),
                 r.unmatchedBroadcasts);
@@ -835,13 +857,18 @@ public final class LoadBench {
                 if (t == null) {
                     unmatched.incrementAndGet();
                 } else {
-                    r.fanout.recordValue(Math.max(0, (now - t) / 1000));
+                    if (t >= measureFrom) {
+                        r.fanout.recordValue(Math.max(0, (now - t) / 1000));
+                    }
                     received.incrementAndGet();
                 }
             } else if (m instanceof Ack a) {
                 synchronized (unacked) {
                     while (!unacked.isEmpty() && unacked.peek()[0] <= (long) a.seq) {
-                        r.ack.recordValue(Math.max(0, (now - unacked.poll()[1]) / 1000));
+                        long t = unacked.poll()[1];
+                        if (t >= measureFrom) {
+                            r.ack.recordValue(Math.max(0, (now - t) / 1000));
+                        }
                         acks.incrementAndGet();
                     }
                 }
