@@ -368,13 +368,15 @@ public final class LoadBench {
         r.serverThreadsIdle = procStatus("Threads");
 
         startClient();
-        rampUp(token);
+        createConns(token);
+        // From the start: a slow ramp must not leave the first connections silent past the idle timeout.
+        timer.scheduleAtFixedRate(this::pingIdle, 1, 1, TimeUnit.SECONDS);
+        rampUp();
         running = true;
         r.rssConnectedKb = procStatus("VmRSS");
         r.serverThreadsConnected = procStatus("Threads");
         out.printf("loadbench: %d of %d connections held after %.1f s (RSS %d KB -> %d KB)%n",
                 ready.get(), o.connections, r.rampSeconds, r.rssIdleKb, r.rssConnectedKb);
-        timer.scheduleAtFixedRate(this::pingIdle, 1, 1, TimeUnit.SECONDS);
 
         if (ready.get() > 0) {
             steady();
@@ -565,7 +567,7 @@ public final class LoadBench {
         }
     }
 
-    private void rampUp(String token) throws InterruptedException {
+    private void createConns(String token) {
         byDoc = new ArrayList<>();
         for (int d = 0; d < o.docs; d++) {
             byDoc.add(new ArrayList<>());
@@ -575,6 +577,9 @@ public final class LoadBench {
             conns.add(c);
             byDoc.get(i % o.docs).add(c);
         }
+    }
+
+    private void rampUp() throws InterruptedException {
         Semaphore inFlight = new Semaphore(256); // handshakes not yet answered by a SyncResponse
         long start = System.nanoTime();
         long deadline = start + TimeUnit.SECONDS.toNanos(o.rampTimeoutSeconds());
@@ -697,6 +702,14 @@ public final class LoadBench {
 
     /** The protocol's heartbeat: a Ping after heartbeatMillis without receiving anything. */
     private void pingIdle() {
+        try {
+            pingIdleOnce();
+        } catch (RuntimeException e) {
+            r.errors.add("ping timer: " + e); // keep the timer alive
+        }
+    }
+
+    private void pingIdleOnce() {
         long now = System.nanoTime();
         for (Conn c : conns) {
             if (c.isReady() && c.heartbeatNanos > 0 && now - c.lastReceived > c.heartbeatNanos) {
