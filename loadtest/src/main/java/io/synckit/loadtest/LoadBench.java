@@ -194,6 +194,8 @@ public final class LoadBench {
         public double steadySeconds;
         public final Histogram fanout = new SynchronizedHistogram(TimeUnit.MINUTES.toMicros(2), 3);
         public final Histogram ack = new SynchronizedHistogram(TimeUnit.MINUTES.toMicros(2), 3);
+        /** The server's histogram of time per Update frame over the measured phase, as text. */
+        public String serverUpdate = "unknown";
         public double framesInPerSec = Double.NaN;
         public double framesOutPerSec = Double.NaN;
         public long rssIdleKb = -1;
@@ -486,7 +488,11 @@ public final class LoadBench {
                 int sp = line.lastIndexOf(' ');
                 String name = line.substring(0, sp);
                 int brace = name.indexOf('{');
-                m.merge(brace < 0 ? name : name.substring(0, brace), Double.parseDouble(line.substring(sp + 1)), Double::sum);
+                double v = Double.parseDouble(line.substring(sp + 1));
+                if (brace >= 0) {
+                    m.put(name, v); // with labels: histogram buckets
+                }
+                m.merge(brace < 0 ? name : name.substring(0, brace), v, Double::sum);
             }
         } catch (Exception e) {
             r.errors.add("cannot read /metrics: " + e);
@@ -651,6 +657,7 @@ public final class LoadBench {
         r.steadySeconds = sendSeconds;
         Map<String, Double> after = metrics();
         long cpuAfter = serverCpuTicks();
+        r.serverUpdate = serverUpdatePercentiles(before, after);
         r.framesInPerSec = delta(before, after, "synckit_frames_in_total") / window;
         r.framesOutPerSec = delta(before, after, "synckit_frames_out_total") / window;
         if (cpuBefore >= 0 && cpuAfter >= 0) {
@@ -687,6 +694,40 @@ public final class LoadBench {
             w.sendIncrement();
             counts[0]++;
         }
+    }
+
+    private static final Pattern LE = Pattern.compile("^synckit_update_latency_seconds_bucket\\{.*le=\"([^\"]+)\".*}$");
+
+    /**
+     * The server's own time per Update frame (lock wait, engine, store append, queueing the sends) over the
+     * measured phase, from the Prometheus histogram's bucket deltas: each percentile is the upper bound of
+     * its bucket, so it over-states by up to one bucket width.
+     */
+    static String serverUpdatePercentiles(Map<String, Double> before, Map<String, Double> after) {
+        java.util.TreeMap<Double, Double> cumulative = new java.util.TreeMap<>();
+        for (Map.Entry<String, Double> e : after.entrySet()) {
+            Matcher m = LE.matcher(e.getKey());
+            if (m.matches() && !m.group(1).equals("+Inf")) {
+                cumulative.put(Double.parseDouble(m.group(1)), e.getValue() - before.getOrDefault(e.getKey(), 0.0));
+            }
+        }
+        double count = delta(before, after, "synckit_update_latency_seconds_count");
+        if (cumulative.isEmpty() || !(count > 0)) {
+            return "unknown (no synckit_update_latency_seconds buckets in /metrics)";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (double q : new double[] {0.5, 0.95, 0.99, 0.999}) {
+            String bound = "> " + String.format("%.1f", cumulative.lastKey() * 1000);
+            for (Map.Entry<Double, Double> e : cumulative.entrySet()) {
+                if (e.getValue() >= q * count) {
+                    bound = String.format("<= %.1f", e.getKey() * 1000);
+                    break;
+                }
+            }
+            sb.append(String.format("p%s %s  ", q == 0.999 ? "99.9" : String.valueOf((int) (q * 100)), bound));
+        }
+        Double max = after.get("synckit_update_latency_seconds_max");
+        return sb.append(String.format("(%.0f updates; max of the last minutes %.1f)", count, max == null ? Double.NaN : max * 1000)).toString();
     }
 
     private static double delta(Map<String, Double> a, Map<String, Double> b, String name) {
@@ -752,6 +793,7 @@ public final class LoadBench {
                 r.acksExpected, r.acksReceived, r.errorFrames, r.pingsSent);
         out.println("fan-out latency (ms): " + percentiles(r.fanout));
         out.println("ack latency (ms):     " + percentiles(r.ack));
+        out.println("server time per Update (ms, /metrics): " + r.serverUpdate);
         out.printf("server frames/s:      in %.0f, out %.0f (from /metrics over the steady phase and drain)%n",
                 r.framesInPerSec, r.framesOutPerSec);
         out.printf("server RSS:           idle %d KB, all connected %d KB, after the run %d KB -> %s KB per connection%n",
