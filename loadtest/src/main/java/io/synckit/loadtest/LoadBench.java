@@ -207,6 +207,8 @@ public final class LoadBench {
         public long serverThreadsConnected = -1;
         public String loadBefore = "?";
         public String loadAfter = "?";
+        /** Linux PSI at the end of the measured phase: share of time tasks waited for CPU / for I/O. */
+        public String pressure = "?";
         public final List<String> errors = new ArrayList<>();
         public boolean watchdogFired;
 
@@ -531,6 +533,21 @@ public final class LoadBench {
         }
     }
 
+    /** "some avg10=.. avg60=.." of /proc/pressure/NAME: % of time some task waited for that resource. */
+    private static String pressure(String name) {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/pressure/" + name))) {
+                if (l.startsWith("some ")) {
+                    String[] f = l.split(" ");
+                    return "some " + f[1] + " " + f[2];
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no PSI on this kernel
+        }
+        return "?";
+    }
+
     private static String loadAverage() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
@@ -658,6 +675,7 @@ public final class LoadBench {
         Map<String, Double> after = metrics();
         long cpuAfter = serverCpuTicks();
         r.serverUpdate = serverUpdatePercentiles(before, after);
+        r.pressure = "cpu " + pressure("cpu") + "; io " + pressure("io");
         r.framesInPerSec = delta(before, after, "synckit_frames_in_total") / window;
         r.framesOutPerSec = delta(before, after, "synckit_frames_out_total") / window;
         if (cpuBefore >= 0 && cpuAfter >= 0) {
@@ -780,7 +798,8 @@ public final class LoadBench {
         out.printf("parameters:           %d connections, %d docs (%d subscribers each), %d updates/s, %d s, ramp %d/s, seed %d, storage %s%n",
                 o.connections, o.docs, o.connections / o.docs, o.rate, o.duration, o.ramp, o.seed,
                 o.startServer ? o.storage : "(--url)");
-        out.println("load average:         before " + r.loadBefore + ", after " + r.loadAfter);
+        out.println("load average:         before " + r.loadBefore + ", after " + r.loadAfter + " (this run's own two JVMs add ~1-2)");
+        out.println("pressure (PSI, %):    " + r.pressure + " (at the end of the measured phase)");
         out.printf("connections:          %d attempted, %d held (%d failed to open), ramp %.1f s; %d closed during the run%n",
                 r.attempted, r.held, r.failedToOpen, r.rampSeconds, r.closedDuringRun);
         out.printf("updates sent:         %d (%d warm-up, not in the histograms, then %d in %.2f s: %.0f/s)%n",
