@@ -209,7 +209,8 @@ public final class LoadBench {
         public String loadAfter = "?";
         /** Linux PSI at the end of the measured phase: share of time tasks waited for CPU / for I/O. */
         public String pressure = "?";
-        public final List<String> errors = new ArrayList<>();
+        /** Added to from Jetty's threads, the timer and the watchdog. */
+        public final List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
         public boolean watchdogFired;
 
         public boolean failed() {
@@ -825,8 +826,10 @@ public final class LoadBench {
         out.printf("target %,d held:      %s (%d)%n", TARGET_CONNECTIONS, r.held >= TARGET_CONNECTIONS ? "MET" : "NOT MET", r.held);
         out.printf("target p95 < %.0f ms:   %s (%.1f ms)%n", TARGET_P95_MS,
                 p95 < TARGET_P95_MS ? "MET" : "NOT MET", p95);
-        for (String e : r.errors) {
-            out.println("error: " + e);
+        synchronized (r.errors) {
+            for (String e : r.errors) {
+                out.println("error: " + e);
+            }
         }
         out.println("result:               " + (r.failed() ? "ERRORS (exit 1)" : "completed (exit 0)"));
     }
