@@ -273,7 +273,7 @@ public final class LoadBench {
             return;
         }
         LoadBench b = new LoadBench(o);
-        long watchdogSeconds = o.rampTimeoutSeconds() + o.duration + 60;
+        long watchdogSeconds = o.rampTimeoutSeconds() + o.duration + o.drain + 60;
         Thread watchdog = new Thread(() -> {
             try {
                 Thread.sleep(TimeUnit.SECONDS.toMillis(watchdogSeconds));
