@@ -222,6 +222,8 @@ public final class LoadBench {
     private final Options o;
     final Result r = new Result();
     private Process server;
+    /** The spawned server's data dir and log; deleted after a clean run, kept for a look after errors. */
+    private Path serverDir;
     private long serverPid = -1;
     private URI syncUri;
     private URI httpBase;
@@ -408,6 +410,7 @@ public final class LoadBench {
             return false;
         }
         Path dataDir = Files.createTempDirectory("synckit-loadbench-");
+        serverDir = dataDir;
         Path log = dataDir.resolve("server.log");
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -462,9 +465,19 @@ public final class LoadBench {
         try {
             if (!s.waitFor(10, TimeUnit.SECONDS)) {
                 s.destroyForcibly();
+                s.waitFor(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             s.destroyForcibly();
+        }
+        if (serverDir != null && !r.failed() && r.errors.isEmpty()) {
+            try (var files = Files.walk(serverDir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException e) {
+                // a temp dir: the OS cleans it up eventually
+            }
+        } else if (serverDir != null) {
+            o.out.println("loadbench: the server's data and log are kept in " + serverDir);
         }
     }
 
