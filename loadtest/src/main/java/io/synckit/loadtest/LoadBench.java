@@ -196,6 +196,8 @@ public final class LoadBench {
         public final Histogram ack = new SynchronizedHistogram(TimeUnit.MINUTES.toMicros(2), 3);
         /** The server's histogram of time per Update frame over the measured phase, as text. */
         public String serverUpdate = "unknown";
+        /** The group commits over the measured phase (latency percentiles, updates per commit), as text. */
+        public String serverCommit = "none (no synckit_commit_latency_seconds in /metrics)";
         public double framesInPerSec = Double.NaN;
         public double framesOutPerSec = Double.NaN;
         public long rssIdleKb = -1;
@@ -689,6 +691,12 @@ public final class LoadBench {
         Map<String, Double> after = metrics();
         long cpuAfter = serverCpuTicks();
         r.serverUpdate = serverUpdatePercentiles(before, after);
+        double commits = delta(before, after, "synckit_commit_latency_seconds_count");
+        if (commits > 0) { // servers with group commit
+            r.serverCommit = serverPercentiles(before, after, "synckit_commit_latency_seconds", "commits")
+                    + String.format("; %.1f updates per commit", delta(before, after, "synckit_commit_batch_sum")
+                            / delta(before, after, "synckit_commit_batch_count"));
+        }
         r.pressure = "cpu " + pressure("cpu") + "; io " + pressure("io");
         r.framesInPerSec = delta(before, after, "synckit_frames_in_total") / window;
         r.framesOutPerSec = delta(before, after, "synckit_frames_out_total") / window;
@@ -728,7 +736,6 @@ public final class LoadBench {
         }
     }
 
-    private static final Pattern LE = Pattern.compile("^synckit_update_latency_seconds_bucket\\{.*le=\"([^\"]+)\".*}$");
 
     /**
      * The server's own time per Update frame (lock wait, engine, store append, queueing the sends) over the
@@ -736,16 +743,22 @@ public final class LoadBench {
      * its bucket, so it over-states by up to one bucket width.
      */
     static String serverUpdatePercentiles(Map<String, Double> before, Map<String, Double> after) {
+        return serverPercentiles(before, after, "synckit_update_latency_seconds", "updates");
+    }
+
+    /** Percentiles (ms, bucket upper bounds) of a Prometheus timer histogram over the measured phase. */
+    static String serverPercentiles(Map<String, Double> before, Map<String, Double> after, String metric, String what) {
+        Pattern le = Pattern.compile("^" + metric + "_bucket\\{.*le=\"([^\"]+)\".*}$");
         java.util.TreeMap<Double, Double> cumulative = new java.util.TreeMap<>();
         for (Map.Entry<String, Double> e : after.entrySet()) {
-            Matcher m = LE.matcher(e.getKey());
+            Matcher m = le.matcher(e.getKey());
             if (m.matches() && !m.group(1).equals("+Inf")) {
                 cumulative.put(Double.parseDouble(m.group(1)), e.getValue() - before.getOrDefault(e.getKey(), 0.0));
             }
         }
-        double count = delta(before, after, "synckit_update_latency_seconds_count");
+        double count = delta(before, after, metric + "_count");
         if (cumulative.isEmpty() || !(count > 0)) {
-            return "unknown (no synckit_update_latency_seconds buckets in /metrics)";
+            return "unknown (no " + metric + " buckets in /metrics)";
         }
         StringBuilder sb = new StringBuilder();
         for (double q : new double[] {0.5, 0.95, 0.99, 0.999}) {
@@ -758,8 +771,9 @@ public final class LoadBench {
             }
             sb.append(String.format("p%s %s  ", q == 0.999 ? "99.9" : String.valueOf((int) (q * 100)), bound));
         }
-        Double max = after.get("synckit_update_latency_seconds_max");
-        return sb.append(String.format("(%.0f updates; max of the last minutes %.1f)", count, max == null ? Double.NaN : max * 1000)).toString();
+        Double max = after.get(metric + "_max");
+        return sb.append(String.format("(%.0f %s; max of the last minutes %.1f)", count, what,
+                max == null ? Double.NaN : max * 1000)).toString();
     }
 
     private static double delta(Map<String, Double> a, Map<String, Double> b, String name) {
@@ -827,6 +841,7 @@ public final class LoadBench {
         out.println("fan-out latency (ms): " + percentiles(r.fanout));
         out.println("ack latency (ms):     " + percentiles(r.ack));
         out.println("server time per Update (ms, /metrics): " + r.serverUpdate);
+        out.println("server group commit (ms, /metrics):    " + r.serverCommit);
         out.printf("server frames/s:      in %.0f, out %.0f (from /metrics over the steady phase and drain)%n",
                 r.framesInPerSec, r.framesOutPerSec);
         out.printf("server RSS:           idle %d KB, all connected %d KB, after the run %d KB -> %s KB per connection%n",
