@@ -372,6 +372,18 @@ function makeCore({ kind, exports: E, fallbackReason }) {
   const internal = Object.freeze({
     exports: E,
     adopt: (Type, engineObject) => new Type({ [ADOPT]: engineObject }),
+    // For the sync layer's text documents, whose remote updates the engine applies directly: start
+    // recording changes, and take them as a delta against the text as it was at the previous take.
+    recordText(text) {
+      eng(text).recordChanges(true);
+      return { length: eng(text).length };
+    },
+    takeTextDelta(text, mark) {
+      const changes = decodeValue(toUint8(eng(text).takeChanges()));
+      const delta = changes.length ? toDelta(changes, mark.length) : [];
+      mark.length = eng(text).length;
+      return delta;
+    },
   });
 
   return Object.freeze({

@@ -1,4 +1,4 @@
-import type { EngineKind, JsonObject, JsonValue, Path } from './core.js';
+import type { EngineKind, JsonObject, JsonValue, Path, TextDelta } from './core.js';
 import { SyncKitError } from './errors.js';
 import type { Storage } from './storage.js';
 
@@ -70,6 +70,8 @@ export interface LiveText extends Live<string> {
   insert(index: number, text: string): Promise<void>;
   delete(index: number, length: number): Promise<void>;
   toString(): string;
+  /** Every change, local or remote, as a delta against the text before it (for editor bindings). */
+  subscribeDelta(listener: (event: { delta: TextDelta }) => void): () => void;
 }
 
 export interface LiveCounter extends Live<number> {

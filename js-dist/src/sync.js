@@ -257,6 +257,9 @@ class Sync {
     return new Class({ replicaId: this.#tabId });
   }
 
+  /** Internal: the core's text hooks (LiveText.subscribeDelta). */
+  _textInternal() { return this.#core[INTERNAL]; }
+
   /** Internal: throws when no change may be made (closed, or storage failed). */
   _usable() { this.#check(); }
 
@@ -313,6 +316,7 @@ class Sync {
     for (const [docId, { kind, live }] of this.#docs) {
       const old = live._model;
       live._model = this.#model(docId, kind);
+      live._modelReplaced?.();
       const missing = old.encodeDiff(live._model.encodeStateVector());
       const probe = this.#plain(kind); // does `missing` hold anything storage lacks?
       probe.applyUpdate(live._model.encodeState());
@@ -663,11 +667,33 @@ class LiveDocument extends Live {
 }
 
 class LiveText extends Live {
+  #mark = null;
+  #deltaListeners = new Set();
   insert(index, text) { return this._local((m) => m.insert(index, text)); }
   delete(index, length) { return this._local((m) => m.delete(index, length)); }
   get length() { return this._model.length; }
   toString() { return this._model.toString(); }
   snapshot() { return this._model.toString(); }
+  /**
+   * Calls `listener({ delta })` after every change, local or remote, with a retain/insert/delete list
+   * (Quill-style) against the text before it: what an editor binding applies. Returns an unsubscribe function.
+   */
+  subscribeDelta(listener) {
+    if (typeof listener !== 'function') throw new InvalidArgumentError('subscribeDelta(listener) takes a function');
+    if (!this.#mark) this.#mark = this._sync._textInternal().recordText(this._model);
+    this.#deltaListeners.add(listener);
+    return () => this.#deltaListeners.delete(listener);
+  }
+  _notify() {
+    if (this.#mark) {
+      const delta = this._sync._textInternal().takeTextDelta(this._model, this.#mark);
+      if (delta.length) for (const l of [...this.#deltaListeners]) l({ delta });
+    }
+    super._notify();
+  }
+  _modelReplaced() {
+    if (this.#mark) this.#mark = this._sync._textInternal().recordText(this._model);
+  }
 }
 
 class LiveCounter extends Live {

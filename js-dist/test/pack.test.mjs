@@ -79,6 +79,7 @@ test('npm pack installs into a fresh app and runs on both engines', { timeout: 1
       const off: () => void = todo.subscribe((v) => v.title);
       off();
       await sync.text('n').insert(0, 'Hi');
+      sync.text('n').subscribeDelta(({ delta }) => delta.length);
       const status: SyncStatus = sync.status;
       sync.onError((e) => { if (e instanceof SyncError) return e.code + e.docId; });
       // @ts-expect-error documents hold JSON

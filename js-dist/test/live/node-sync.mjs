@@ -15,6 +15,17 @@ const until = async (what, cond, ms = 10000) => {
   }
 };
 
+// Applies a Quill-style delta to a string (what an editor binding does).
+const applyDelta = (text, delta) => {
+  let out = '', at = 0;
+  for (const op of delta) {
+    if ('retain' in op) { out += text.slice(at, at + op.retain); at += op.retain; }
+    else if ('insert' in op) out += op.insert;
+    else at += op.delete;
+  }
+  return out + text.slice(at);
+};
+
 const results = {};
 for (const engine of ['js', 'wasm']) {
   const room = `node-${engine}-${Date.now()}`;
@@ -24,6 +35,10 @@ for (const engine of ['js', 'wasm']) {
   assert.equal(a.engine, engine);
   const na = a.text(room + '/note');
   const nb = b.text(room + '/note');
+  const shadowA = { text: '' };
+  const shadowB = { text: '' };
+  na.subscribeDelta(({ delta }) => { shadowA.text = applyDelta(shadowA.text, delta); });
+  nb.subscribeDelta(({ delta }) => { shadowB.text = applyDelta(shadowB.text, delta); });
   const ca = a.counter(room + '/c');
   const cb = b.counter(room + '/c');
   await na.insert(0, 'hello');
@@ -42,6 +57,8 @@ for (const engine of ['js', 'wasm']) {
   const nb3 = b3.text(room + '/note');
   assert.equal(nb3.toString(), 'hello world', 'restored from storage before connecting');
   await until('a sees the change made offline', () => na.toString() === 'hello world');
+  assert.equal(shadowA.text, 'hello world', "a's deltas (its own insert, then b's) rebuild its text");
+  assert.equal(shadowB.text, 'hello', "b's deltas (a remote insert) rebuilt its text");
   await until('b3 synced', () => b3.status === 'synced' && b3.pendingCount === 0);
   results[engine] = { text: na.toString(), counter: ca.value, replicaIdKept: b3.replicaId === b.replicaId };
   await a.close();
