@@ -37,6 +37,8 @@ export interface Sync {
   readonly error: SyncError | StorageError | null;
   onStatus(listener: (status: SyncStatus) => void): () => void;
   onError(listener: (error: SyncError | StorageError) => void): () => void;
+  /** Called whenever `status` or `pendingCount` changes. */
+  onChange(listener: () => void): () => void;
   /** A JSON document merged field by field (last writer wins per field). */
   document(docId: string): LiveDocument;
   /** Collaborative plain text. */

@@ -172,6 +172,8 @@ class Sync {
   #status = 'offline';
   #pending = 0; // a follower's copy of the leader's pendingCount
   #statusListeners = new Set();
+  #changeListeners = new Set();
+  #lastChange = '';
   #errorListeners = new Set();
   #chain = Promise.resolve();
   #ws = null;
@@ -202,6 +204,17 @@ class Sync {
 
   /** Calls `listener(status)` on every status change; returns an unsubscribe function. */
   onStatus(listener) { return this.#listen(this.#statusListeners, listener); }
+
+  /** Calls `listener()` whenever `status` or `pendingCount` changes; returns an unsubscribe function. */
+  onChange(listener) { return this.#listen(this.#changeListeners, listener); }
+
+  #changed() {
+    const now = this.#status + ' ' + this.pendingCount;
+    if (now !== this.#lastChange) {
+      this.#lastChange = now;
+      for (const l of [...this.#changeListeners]) l();
+    }
+  }
 
   /** Calls `listener(error)` for every SyncError / StorageError; returns an unsubscribe function. */
   onError(listener) { return this.#listen(this.#errorListeners, listener); }
@@ -617,6 +630,7 @@ class Sync {
       this.#status = next;
       for (const l of [...this.#statusListeners]) l(next);
     }
+    this.#changed();
   }
 
   #report(error) {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,8 @@ test('npm pack installs into a fresh app and runs on both engines', { timeout: 1
   const files = packed.files.map((f) => f.path);
   for (const f of ['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/core.js', 'dist/core.d.ts',
     'dist/engine/core.js', 'dist/engine/core.wasm', 'dist/engine/core.wasm-runtime.js', 'dist/synckit.js', 'dist/synckit.wasm',
-    'dist/sync.js', 'dist/sync.d.ts', 'dist/storage.js', 'dist/storage.d.ts', 'dist/indexeddb.js']) {
+    'dist/sync.js', 'dist/sync.d.ts', 'dist/storage.js', 'dist/storage.d.ts', 'dist/indexeddb.js',
+    'dist/react.js', 'dist/react.d.ts']) {
     assert.ok(files.includes(f), `tarball lacks ${f}`);
   }
   assert.ok(!files.some((f) => f.startsWith('src/') || f.startsWith('test/') || f.startsWith('scripts/')), files.join(', '));
@@ -91,10 +92,34 @@ test('npm pack installs into a fresh app and runs on both engines', { timeout: 1
     // @ts-expect-error snapshots are read-only
     snapshot.x = 1;
   `);
+  // The React entry's declarations, with React's own types as an app would have them installed.
+  mkdirSync(join(app, 'node_modules/@types'), { recursive: true });
+  symlinkSync(join(pkgDir, 'node_modules/react'), join(app, 'node_modules/react'));
+  symlinkSync(join(pkgDir, 'node_modules/@types/react'), join(app, 'node_modules/@types/react'));
+  writeFileSync(join(app, 'usage-react.ts'), `
+    import { createElement } from 'react';
+    import { SyncKitProvider, useDocument, useText, useCounter, useSet, useSyncStatus } from '@synckit/web/react';
+    import type { Sync } from '@synckit/web';
+    export function Todo(): string {
+      const [todo, update] = useDocument('todo-1');
+      const [text, note] = useText('note-1');
+      const [count, counter] = useCounter('likes');
+      const [tags, set] = useSet('tags');
+      const { status, pendingCount } = useSyncStatus();
+      void update({ done: true });
+      void note?.insert(0, 'x');
+      void counter?.increment(1);
+      void set?.add('t');
+      // @ts-expect-error update takes an object of fields
+      void update('done');
+      return String(todo.title) + text + count + tags.join() + status + pendingCount;
+    }
+    export const app = (sync: Sync | null) => createElement(SyncKitProvider, { sync });
+  `);
   const tsc = join(pkgDir, 'node_modules/typescript/bin/tsc');
   try {
     execFileSync(process.execPath, [tsc, '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext',
-    '--target', 'es2022', '--skipLibCheck', 'false', 'usage.ts'], { cwd: app, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    '--target', 'es2022', '--skipLibCheck', 'false', 'usage.ts', 'usage-react.ts'], { cwd: app, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
     assert.fail('tsc rejected the usage file:\n' + e.stdout + e.stderr);
   }
