@@ -1,37 +1,35 @@
-// A small local-first todo list on the SyncKit core: the todos live in one LwwDoc (a field per
-// todo), saved to localStorage as the document's encoded state after every change; the order
-// comes from fractional-index keys. ?engine=js or ?engine=wasm forces an engine.
-// (Sync with other devices arrives with the sync server; the React version with the Web SDK.)
-import { load, randomReplicaId } from '/sdk/index.js';
+// A local-first, shared todo list on SyncKit.open(): the todos live in one synced document (a field per
+// todo: { title, done, order }), stored in IndexedDB first and synced through the server to everyone who
+// opens the same list. The order comes from fractional-index keys, so concurrent adds never clash.
+// ?engine=js or ?engine=wasm forces an engine; ?list=NAME opens another list.
+// (The React version with drag-to-reorder comes with @synckit/web/react; see the open issues.)
+import { open } from '/sdk/index.js';
 
-const STORAGE_KEY = 'synckit-todo-app:state';
 const $ = (id) => document.getElementById(id);
+const params = new URLSearchParams(location.search);
 
-function replicaId() {
-  let id = Number(localStorage.getItem('synckit-todo-app:replica'));
-  if (!Number.isSafeInteger(id) || id <= 0) {
-    id = randomReplicaId() || 1;
-    localStorage.setItem('synckit-todo-app:replica', String(id));
-  }
-  return id;
+async function token() {
+  // The development server (--dev) hands out tokens; a real app asks its own backend for a JWT.
+  const response = await fetch('/dev/token?sub=todo-app');
+  if (!response.ok) throw new Error('this demo needs the server in --dev mode (GET /dev/token answered ' + response.status + ')');
+  return (await response.json()).token;
 }
 
-const toBase64 = (bytes) => btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(''));
-const fromBase64 = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-
 async function main() {
-  const engine = new URLSearchParams(location.search).get('engine') ?? 'auto';
-  const core = await load({ engine });
-  $('engine').textContent = core.engine;
-  document.body.dataset.engine = core.engine;
+  const sync = await open({
+    url: location.origin.replace(/^http/, 'ws') + '/sync',
+    token,
+    name: 'synckit-todo-app',
+    engine: params.get('engine') ?? 'auto',
+  });
+  $('engine').textContent = sync.engine;
+  document.body.dataset.engine = sync.engine;
+  const todos = sync.document('todos/' + (params.get('list') ?? 'shared'));
+  const { FractionalIndex } = await (await import('/sdk/index.js')).load({ engine: sync.engine });
+  const me = sync.replicaId ?? Math.floor(Math.random() * 2 ** 31); // a follower tab has no replica id of its own
 
-  const me = replicaId();
-  const todos = new core.LwwDoc({ replicaId: me });
-  const saved = localStorage.getItem(STORAGE_KEY);
-  if (saved) todos.applyUpdate(fromBase64(saved));
-
-  const save = () => { localStorage.setItem(STORAGE_KEY, toBase64(todos.encodeState())); render(); };
-  const sorted = () => Object.entries(todos.toJSON())
+  const sorted = () => Object.entries(todos.get())
+    .filter(([, t]) => t && typeof t === 'object')
     .map(([id, t]) => ({ id, ...t }))
     .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : a.id < b.id ? -1 : 1));
 
@@ -44,17 +42,26 @@ async function main() {
       li.className = todo.done ? 'done' : '';
       const box = document.createElement('input');
       box.type = 'checkbox';
-      box.checked = todo.done;
-      box.onchange = () => { todos.update([todo.id], { done: box.checked }); save(); };
+      box.checked = !!todo.done;
+      box.onchange = () => todos.update([todo.id], { done: box.checked });
       const text = document.createElement('span');
       text.textContent = todo.title;
       const del = document.createElement('button');
       del.textContent = 'Delete';
-      del.onclick = () => { todos.delete(todo.id); save(); };
+      del.onclick = () => todos.delete(todo.id);
       li.append(box, text, del);
       list.append(li);
     }
     document.body.dataset.count = String(items.length);
+  }
+
+  function renderStatus() {
+    const offline = sync.status === 'offline' || sync.status === 'connecting';
+    $('offline').hidden = !offline;
+    $('sync').textContent = sync.status === 'synced' ? 'synced'
+      : sync.status === 'syncing' ? 'syncing ' + sync.pendingCount + '…'
+      : sync.pendingCount ? 'saved on this device (' + sync.pendingCount + ' to sync)' : 'saved on this device';
+    document.body.dataset.status = sync.status;
   }
 
   $('add').onsubmit = (event) => {
@@ -64,11 +71,17 @@ async function main() {
     const items = sorted();
     const last = items.length ? items[items.length - 1].order : null;
     const id = me.toString(36) + '-' + Date.now().toString(36) + '-' + items.length;
-    todos.set(id, { title, done: false, order: core.FractionalIndex.between(last, null, me) });
+    todos.set(id, { title, done: false, order: FractionalIndex.between(last, null, me) });
     $('title').value = '';
-    save();
   };
+  todos.subscribe(render);
+  sync.onChange(renderStatus);
+  sync.onError((e) => {
+    $('error').hidden = false;
+    $('error').textContent = e.code + ': ' + e.message;
+  });
   render();
+  renderStatus();
   document.body.dataset.ready = 'true';
 }
 

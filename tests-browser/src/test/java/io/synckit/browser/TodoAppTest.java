@@ -1,36 +1,53 @@
 package io.synckit.browser;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.playwright.Page;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The page the README start command serves at /: loads the SDK on either engine and keeps todos across reloads. */
+/** The page the README start command serves at /: a shared todo list on SyncKit.open(), either engine. */
 class TodoAppTest extends BrowserTest {
-    @ParameterizedTest(name = "{0} -> engine {1}")
-    @CsvSource({"'', wasm", "?engine=js, js", "?engine=wasm, wasm"})
-    void addCompleteDeleteAndReload(String query, String engine) {
-        List<String> errors = Browser.errors();
+    /** Opens the app on its own list (tests share one server). */
+    private static Page open(String list, String engine, List<String> errors, SyncInBrowserTest.Cutter cutter) {
         Page p = browser.newPage(errors);
-        try {
-            p.navigate(browser.base + query);
-            Browser.awaitReady(p, errors);
-            assertEquals(engine, p.textContent("#engine"));
+        if (cutter != null) {
+            cutter.route(p);
+        }
+        p.navigate(browser.base + "?list=" + list + (engine.isEmpty() ? "" : "&engine=" + engine));
+        Browser.awaitReady(p, errors);
+        return p;
+    }
 
+    private static List<String> titles(Page p) {
+        return p.locator("#list li span").allTextContents();
+    }
+
+    @ParameterizedTest(name = "engine ''{0}'' -> {1}")
+    @CsvSource({"'', wasm", "js, js", "wasm, wasm"})
+    void addCompleteDeleteAndReload(String engine, String expected) {
+        List<String> errors = Browser.errors();
+        String list = "single-" + expected + "-" + System.nanoTime();
+        Page p = open(list, engine, errors, null);
+        try {
+            assertEquals(expected, p.textContent("#engine"));
             for (String title : List.of("Buy milk", "Walk the dog")) {
                 p.fill("#title", title);
                 p.click("#add button");
             }
             p.waitForSelector("body[data-count='2']");
-            assertEquals(List.of("Buy milk", "Walk the dog"), p.locator("#list li span").allTextContents());
+            assertEquals(List.of("Buy milk", "Walk the dog"), titles(p));
             p.locator("#list li").first().locator("input[type=checkbox]").check();
             p.waitForSelector("#list li.done");
+            p.waitForSelector("body[data-status='synced']");
+            assertEquals("synced", p.textContent("#sync"));
 
             p.reload();
             Browser.awaitReady(p, errors);
-            assertEquals(List.of("Buy milk", "Walk the dog"), p.locator("#list li span").allTextContents());
+            assertEquals(List.of("Buy milk", "Walk the dog"), titles(p));
             assertEquals(1, p.locator("#list li.done").count(), "completion survives the reload");
 
             p.locator("#list li").nth(1).locator("button").click();
@@ -38,6 +55,40 @@ class TodoAppTest extends BrowserTest {
             assertEquals(List.of(), errors);
         } finally {
             p.context().close();
+        }
+    }
+
+    @Test
+    void twoUsersShareTheListAndEditsMadeOfflineSyncAfterReconnecting() {
+        List<String> errors = Browser.errors();
+        String list = "shared-" + System.nanoTime();
+        SyncInBrowserTest.Cutter cutter = new SyncInBrowserTest.Cutter();
+        Page a = open(list, "", errors, cutter);
+        Page b = open(list, "js", errors, null);
+        try {
+            a.fill("#title", "Buy milk");
+            a.click("#add button");
+            b.waitForSelector("body[data-count='1']");
+            b.locator("#list li").first().locator("input[type=checkbox]").check();
+            a.waitForSelector("#list li.done");
+
+            cutter.cutAll(); // a's connection drops and stays down
+            a.waitForSelector("body[data-status='offline']");
+            assertTrue(a.isVisible("#offline"), "the offline banner shows");
+            a.fill("#title", "Walk the dog");
+            a.click("#add button");
+            a.waitForFunction("() => document.getElementById('sync').textContent === 'saved on this device (1 to sync)'");
+            assertEquals(List.of("Buy milk"), titles(b), "not there yet");
+
+            cutter.cut = false;
+            b.waitForSelector("body[data-count='2']");
+            assertEquals(List.of("Buy milk", "Walk the dog"), titles(b));
+            a.waitForSelector("body[data-status='synced']");
+            assertTrue(!a.isVisible("#offline"), "the banner is gone");
+            assertEquals(List.of(), errors.stream().filter(e -> !e.contains("WebSocket")).toList());
+        } finally {
+            a.context().close();
+            b.context().close();
         }
     }
 }
