@@ -91,4 +91,38 @@ class TodoAppTest extends BrowserTest {
             b.context().close();
         }
     }
+
+    /** Edits and drag-to-reorder reach the other user; a screenshot of the app is kept as a test artifact. */
+    @Test
+    void editsAndReordersReachTheOtherUser() throws Exception {
+        List<String> errors = Browser.errors();
+        String list = "reorder-" + System.nanoTime();
+        Page a = open(list, "", errors, null);
+        Page b = open(list, "js", errors, null);
+        try {
+            for (String title : List.of("one", "two", "three")) {
+                a.fill("#title", title);
+                a.click("#add button");
+            }
+            b.waitForSelector("body[data-count='3']");
+            assertEquals(List.of("one", "two", "three"), titles(b));
+
+            a.locator("#list li").nth(2).dragTo(a.locator("#list li").nth(0)); // "three" before "one"
+            b.waitForFunction("() => [...document.querySelectorAll('#list li span')].map((s) => s.textContent).join() === 'three,one,two'");
+            assertEquals(List.of("three", "one", "two"), titles(a));
+
+            b.locator("#list li span").nth(1).dblclick();
+            b.fill("#list li input.edit", "one, edited");
+            b.press("#list li input.edit", "Enter");
+            a.waitForFunction("() => [...document.querySelectorAll('#list li span')].map((s) => s.textContent).join('|') === 'three|one, edited|two'");
+            a.waitForSelector("body[data-status='synced']");
+            java.nio.file.Path shot = java.nio.file.Paths.get("target", "todo-app.png");
+            a.screenshot(new Page.ScreenshotOptions().setPath(shot).setFullPage(true));
+            assertTrue(java.nio.file.Files.size(shot) > 1000, "screenshot written: " + shot.toAbsolutePath());
+            assertEquals(List.of(), errors);
+        } finally {
+            a.context().close();
+            b.context().close();
+        }
+    }
 }
