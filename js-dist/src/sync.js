@@ -170,7 +170,9 @@ class Sync {
   #channel = null; #abortPromotion = null;
   #docs = new Map();
   #status = 'offline';
-  #pending = 0; // a follower's copy of the leader's pendingCount
+  #pending = 0; // a follower's copy of the leader's pendingCount; the leader's last one posted to followers
+  #lastPosted = null; // the leader's status last posted to followers
+  #onOnline = null; // the window 'online' listener, removed at close
   #statusListeners = new Set();
   #changeListeners = new Set();
   #lastChange = '';
@@ -362,7 +364,6 @@ class Sync {
       }
     }
   }
-  #onOnline = null;
 
   #leaderMessage(m) {
     if (this.#closed || !m || typeof m !== 'object') return;
@@ -403,7 +404,6 @@ class Sync {
       this.#post({ t: 'status', status: this.#status, pending });
     }
   }
-  #lastPosted = null;
 
   // ---- follower ----
 

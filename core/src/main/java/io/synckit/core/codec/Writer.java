@@ -108,6 +108,14 @@ public final class Writer {
         return this;
     }
 
+    /** The bytes as they are (no length prefix). */
+    public Writer writeBytes(byte[] b) {
+        ensure(b.length);
+        System.arraycopy(b, 0, buf, size, b.length);
+        size += b.length;
+        return this;
+    }
+
     public int size() {
         return size;
     }

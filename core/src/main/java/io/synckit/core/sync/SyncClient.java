@@ -207,6 +207,11 @@ public final class SyncClient {
     public void localChange(String docId) {
         DocState d = open(docId);
         byte[] data = d.doc.encodeLocalChanges(d.flushed);
+        addToOutbox(docId, d, data);
+    }
+
+    /** One outbox entry: stored before it is sent (when online); the document is flushed up to it. */
+    private void addToOutbox(String docId, DocState d, byte[] data) {
         d.flushed = d.doc.encodeStateVector();
         Update u = new Update(nextSeq, docId, data);
         store.addLocal(u); // stored before sent
@@ -227,16 +232,7 @@ public final class SyncClient {
     public void forward(String docId, byte[] update) {
         DocState d = open(docId);
         d.doc.applyUpdate(update); // throws on bad bytes: nothing stored
-        d.flushed = d.doc.encodeStateVector();
-        Update u = new Update(nextSeq, docId, update.clone());
-        store.addLocal(u);
-        nextSeq++;
-        outbox.add(u);
-        d.logEntries++;
-        if (ready) {
-            send(u);
-        }
-        maybeCompact(docId, d);
+        addToOutbox(docId, d, update.clone());
     }
 
     private DocState open(String docId) {

@@ -126,10 +126,7 @@ public final class SyncSession {
     // ---- effects ----
 
     private void bytes(byte[] b) {
-        effects.writeVarUint(b.length);
-        for (byte x : b) {
-            effects.writeByte(x);
-        }
+        effects.writeVarUint(b.length).writeBytes(b);
     }
 
     private final class HostIo implements SyncClient.Io {

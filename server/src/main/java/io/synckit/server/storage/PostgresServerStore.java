@@ -169,15 +169,7 @@ public final class PostgresServerStore implements CloseableServerStore, BatchWri
         java.util.List<Write> ordered = new java.util.ArrayList<>(writes);
         ordered.sort(java.util.Comparator.comparing(Write::docId, java.util.Comparator.nullsLast(String::compareTo)));
         inTransaction("write " + writes.size() + " updates", c -> {
-            for (Write w : ordered) {
-                long replica = Sql.toLong("replicaId", w.replicaId());
-                long sq = Sql.toLong("seq", w.seq());
-                if (w.isSkip()) {
-                    Sql.upsertSeq(c, replica, sq, "GREATEST");
-                } else {
-                    appendIn(c, w.docId(), w.type(), w.update(), replica, sq);
-                }
-            }
+            Sql.writeAll(c, ordered, "GREATEST", PostgresServerStore::appendIn);
             return null;
         });
     }

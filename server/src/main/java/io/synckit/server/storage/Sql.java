@@ -136,6 +136,25 @@ final class Sql {
         return true;
     }
 
+    /** A store's append inside a transaction (the dialects differ in how they create and lock the document). */
+    interface Appender {
+        void append(Connection c, String docId, int type, byte[] update, long replica, long seq) throws SQLException;
+    }
+
+    /** The rows of {@code writeBatch}, inside the caller's transaction, in order. */
+    static void writeAll(Connection c, List<BatchWriter.Write> writes, String greatest, Appender appender)
+            throws SQLException {
+        for (BatchWriter.Write w : writes) {
+            long replica = toLong("replicaId", w.replicaId());
+            long seq = toLong("seq", w.seq());
+            if (w.isSkip()) {
+                upsertSeq(c, replica, seq, greatest);
+            } else {
+                appender.append(c, w.docId(), w.type(), w.update(), replica, seq);
+            }
+        }
+    }
+
     static IllegalArgumentException typeClash(String docId, int stored, int type) {
         return new IllegalArgumentException(docId + " is stored with type " + stored + ", not " + type);
     }

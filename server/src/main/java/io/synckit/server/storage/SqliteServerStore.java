@@ -214,15 +214,7 @@ public final class SqliteServerStore implements CloseableServerStore, BatchWrite
     @Override
     public void writeBatch(java.util.List<Write> writes) {
         inTransaction("BEGIN IMMEDIATE", "write " + writes.size() + " updates", c -> {
-            for (Write w : writes) {
-                long replica = Sql.toLong("replicaId", w.replicaId());
-                long sq = Sql.toLong("seq", w.seq());
-                if (w.isSkip()) {
-                    Sql.upsertSeq(c, replica, sq, "MAX");
-                } else {
-                    appendIn(c, w.docId(), w.type(), w.update(), replica, sq);
-                }
-            }
+            Sql.writeAll(c, writes, "MAX", SqliteServerStore::appendIn);
             return null;
         });
     }

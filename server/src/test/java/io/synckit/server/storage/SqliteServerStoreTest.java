@@ -121,17 +121,6 @@ class SqliteServerStoreTest extends ServerStoreContract {
     /** Group commit's batch: all of it in one transaction, or nothing (a type clash in the middle). */
     @Test
     void aBatchIsWrittenWhollyOrNotAtAll() {
-        BatchWriter w = (BatchWriter) store;
-        store.append("t", DocType.TEXT, bytes("t0"), 9, 1);
-        w.writeBatch(java.util.List.of(new BatchWriter.Write("a", DocType.COUNTER, bytes("a1"), 9, 2),
-                BatchWriter.Write.skip(9, 3), new BatchWriter.Write("a", DocType.COUNTER, bytes("a2"), 9, 4)));
-        assertEquals(2, store.load("a").log.size());
-        assertEquals(4, store.appliedSeq(9));
-        assertThrows(RuntimeException.class, () -> w.writeBatch(java.util.List.of(
-                new BatchWriter.Write("b", DocType.COUNTER, bytes("b1"), 9, 5),
-                new BatchWriter.Write("t", DocType.COUNTER, bytes("clash"), 9, 6))));
-        assertEquals(null, store.load("b"), "the first write of the failed batch was rolled back");
-        assertEquals(4, store.appliedSeq(9));
-        assertEquals(1, store.load("t").log.size());
+        BatchWriterChecks.wholeOrNothing(store);
     }
 }
