@@ -76,6 +76,8 @@ class SyncInBrowserTest extends BrowserTest {
     static final class Cutter {
         final List<com.microsoft.playwright.WebSocketRoute> open = new java.util.ArrayList<>();
         boolean cut;
+        /** Frames from the server passed on per connection; later ones are withheld (a stalled flush). */
+        int forwardFromServer = Integer.MAX_VALUE;
 
         void route(Page p) {
             p.routeWebSocket(java.util.regex.Pattern.compile(".*/sync$"), ws -> {
@@ -83,7 +85,14 @@ class SyncInBrowserTest extends BrowserTest {
                     ws.close(); // still cut off: the reconnect fails
                     return;
                 }
-                ws.connectToServer();
+                com.microsoft.playwright.WebSocketRoute server = ws.connectToServer();
+                int limit = forwardFromServer;
+                int[] forwarded = {0};
+                server.onMessage(frame -> {
+                    if (forwarded[0]++ < limit) {
+                        ws.send(frame.binary());
+                    }
+                });
                 open.add(ws);
             });
         }
@@ -224,8 +233,12 @@ class SyncInBrowserTest extends BrowserTest {
             a.evaluate("([e, n, r]) => start(e, n, r)", List.of(engine, room + "-a", room));
             a.evaluate("async () => { for (let i = 0; i < 400; i++) await docs.likes.increment(1); }");
             assertEquals(400, ((Number) a.evaluate("() => sync.pendingCount")).intValue());
-            cutter.cut = false; // the next reconnect starts the flush
+            // The next reconnect starts the flush; the client sees only the first 100 frames of it (Welcome,
+            // SyncResponse, Acks), so the reload below comes while most of the outbox is unacknowledged here.
+            cutter.forwardFromServer = 100;
+            cutter.cut = false;
             a.waitForFunction("() => sync.pendingCount < 400");
+            cutter.forwardFromServer = Integer.MAX_VALUE;
             a.reload();
             Browser.awaitReady(a, errors);
             // The outbox may come back longer than it was in memory: acknowledgements are recorded in IndexedDB
