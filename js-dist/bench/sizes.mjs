@@ -1,5 +1,6 @@
-// Bundle size, side by side: what a browser app downloads to create a document, set a key and
-// encode it, per library. Each peer is bundled by esbuild (ESM, minified, browser, wasm as a file
+// Bundle size, side by side: what a browser app downloads to create a document and set a key, per
+// library (for SyncKit: open() a synced, persisted store; for yjs, also with its IndexedDB and
+// WebSocket providers, the same job). Each peer is bundled by esbuild (ESM, minified, browser, wasm as a file
 // beside the bundle) from a minimal entry; sizes are the sum of every output file, raw and gzip -9.
 // SyncKit's numbers are its shipped artifacts (js-dist/dist, built by `npm run build`), per engine.
 // Run: cd js-dist/bench && npm ci && node sizes.mjs
@@ -19,6 +20,11 @@ const gz = (buf) => gzipSync(buf, { level: 9 }).length;
 const peers = {
   'yjs 13.6.33': `import * as Y from 'yjs';
     const d = new Y.Doc(); d.getMap('m').set('title', 'Buy milk'); globalThis.out = Y.encodeStateAsUpdate(d);`,
+  // yjs's own stack for what SyncKit.open() does: persistence in IndexedDB and sync over a WebSocket.
+  'yjs 13.6.33 + y-indexeddb 9.0.12 + y-websocket 3.1.0': `import * as Y from 'yjs';
+    import { IndexeddbPersistence } from 'y-indexeddb'; import { WebsocketProvider } from 'y-websocket';
+    const d = new Y.Doc(); new IndexeddbPersistence('app', d); new WebsocketProvider('ws://localhost:1234', 'room', d);
+    d.getMap('m').set('title', 'Buy milk'); globalThis.out = Y.encodeStateAsUpdate(d);`,
   'loro-crdt 1.17.1': `import { LoroDoc } from 'loro-crdt';
     const d = new LoroDoc(); d.getMap('m').set('title', 'Buy milk'); globalThis.out = d.export({ mode: 'snapshot' });`,
   '@automerge/automerge 3.5.0': `import * as A from '@automerge/automerge';
@@ -39,8 +45,10 @@ function row(name, files) {
 {
   const out = mkdtempSync(join(tmpdir(), 'size-'));
   const entry = join(here, '.entry.mjs');
-  writeFileSync(entry, `import { load } from '../dist/index.js';
-    const c = await load(); const m = new c.LwwDoc({ replicaId: 1 }); m.set('title', 'Buy milk'); globalThis.out = m.encodeState();`);
+  // The whole SDK: open() with IndexedDB, WebSocket sync, tabs; the engine is picked at run time.
+  writeFileSync(entry, `import { open } from '../dist/index.js';
+    const sync = await open({ url: 'ws://localhost:1234/sync', token: 't', name: 'app' });
+    await sync.document('todo').update({ title: 'Buy milk' }); globalThis.out = sync;`);
   try {
     const result = await build({ entryPoints: [entry], outdir: out, bundle: true, minify: true, format: 'esm',
       splitting: true, platform: 'browser', target: 'es2022', external: ['node:*'], metafile: true, logLevel: 'error' });
