@@ -12,52 +12,65 @@ const teavm = resolve(process.env.SYNCKIT_ENGINE_DIR ?? join(root, '../web-sdk/t
 const dist = join(root, 'dist');
 
 const engineFiles = { 'js/core.js': 'core.js', 'wasm/core.wasm': 'core.wasm', 'wasm/core.wasm-runtime.js': 'core.wasm-runtime.js' };
-for (const from of Object.keys(engineFiles)) {
-  if (!existsSync(join(teavm, from))) {
-    console.error(`missing ${join(teavm, from)}: build the engine first (mvn -B -pl web-sdk -am package)`);
+/**
+ * Copies src/ and the engine built in {@code from_} (a TeaVM output folder) into {@code out}, then
+ * patches and shrinks the engine. Returns the path of the optimised wasm module.
+ */
+async function assemble(from_, out) {
+  for (const from of Object.keys(engineFiles)) {
+    if (!existsSync(join(from_, from))) {
+      console.error(`missing ${join(from_, from)}: build the engine first (mvn -B -pl web-sdk -am package)`);
+      process.exit(1);
+    }
+  }
+
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(join(out, 'engine'), { recursive: true });
+  for (const [from, to] of Object.entries(engineFiles)) cpSync(join(from_, from), join(out, 'engine', to));
+  for (const f of readdirSync(join(root, 'src'))) cpSync(join(root, 'src', f), join(out, f));
+
+  // TeaVM's JS runtime wraps every exported method as f.apply(null, [this].concat(slice(arguments))):
+  // two arrays per call, 13% of TextDoc's apply time on automerge-paper. Same behaviour, no arrays.
+  const coreJs = join(out, 'engine/core.js');
+  const receiverCall = /([\w$]+)\.apply\(null,\s*\[this\]\.concat\(Array\.prototype\.slice\.call\(arguments\)\)\)/;
+  const engineSource = readFileSync(coreJs, 'utf8');
+  if (!receiverCall.test(engineSource)) {
+    console.error(`${coreJs}: TeaVM's exported-method wrapper changed; update the patch in scripts/build.mjs`);
     process.exit(1);
   }
+  writeFileSync(coreJs, engineSource.replace(receiverCall, '$1(this, ...arguments)'));
+
+  // TeaVM's minifier renames but does not compress; terser's compress passes take ~8% off the gzipped
+  // JS engine (44.4 -> 40.8 KB measured 2026-12-04). Exports keep their names (module: true).
+  const { minify } = await import('terser');
+  const squeezed = await minify(readFileSync(coreJs, 'utf8'), { module: true, compress: { passes: 2 }, mangle: true });
+  writeFileSync(coreJs, squeezed.code);
+
+  // binaryen's wasm-opt on the wasm-gc module, without inlining: measured 2026-12-04, -Oz took the gzipped
+  // module from 56.2 to 51.0 KB. Inlining is off because binaryen's inlining-optimizing turns try/catch
+  // into try_table blocks with results, which Node 22's V8 runs into an 'unreachable' trap (the sync
+  // tests fail); the check below refuses any module that has one.
+  const wasmOpt = join(root, 'node_modules/binaryen/bin');
+  const coreWasm = join(out, 'engine/core.wasm');
+  const features = ['--enable-gc', '--enable-reference-types', '--enable-exception-handling', '--enable-bulk-memory',
+    '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals'];
+  const noInlining = ['--always-inline-max-function-size=0', '--one-caller-inline-max-function-size=0',
+    '--flexible-inline-max-function-size=0'];
+  execFileSync(process.execPath, [join(wasmOpt, 'wasm-opt'), coreWasm, ...features, '-Oz', ...noInlining, '--strip-debug',
+    '--strip-producers', '-o', coreWasm], { stdio: 'inherit' });
+  const text = execFileSync(process.execPath, [join(wasmOpt, 'wasm-dis'), ...features, coreWasm], { maxBuffer: 1 << 30 }).toString();
+  if (/try_table \(result/.test(text)) {
+    console.error(`${coreWasm}: wasm-opt produced a try_table with a result; see the note in scripts/build.mjs`);
+    process.exit(1);
+  }
+  return coreWasm;
 }
 
-rmSync(dist, { recursive: true, force: true });
-mkdirSync(join(dist, 'engine'), { recursive: true });
-for (const [from, to] of Object.entries(engineFiles)) cpSync(join(teavm, from), join(dist, 'engine', to));
-for (const f of readdirSync(join(root, 'src'))) cpSync(join(root, 'src', f), join(dist, f));
-
-// TeaVM's JS runtime wraps every exported method as f.apply(null, [this].concat(slice(arguments))):
-// two arrays per call, 13% of TextDoc's apply time on automerge-paper. Same behaviour, no arrays.
-const coreJs = join(dist, 'engine/core.js');
-const receiverCall = /([\w$]+)\.apply\(null,\s*\[this\]\.concat\(Array\.prototype\.slice\.call\(arguments\)\)\)/;
-const engineSource = readFileSync(coreJs, 'utf8');
-if (!receiverCall.test(engineSource)) {
-  console.error(`${coreJs}: TeaVM's exported-method wrapper changed; update the patch in scripts/build.mjs`);
-  process.exit(1);
-}
-writeFileSync(coreJs, engineSource.replace(receiverCall, '$1(this, ...arguments)'));
-
-// TeaVM's minifier renames but does not compress; terser's compress passes take ~8% off the gzipped
-// JS engine (44.4 -> 40.8 KB measured 2026-12-04). Exports keep their names (module: true).
-const { minify } = await import('terser');
-const squeezed = await minify(readFileSync(coreJs, 'utf8'), { module: true, compress: { passes: 2 }, mangle: true });
-writeFileSync(coreJs, squeezed.code);
-
-// binaryen's wasm-opt on the wasm-gc module, without inlining: measured 2026-12-04, -Oz took the gzipped
-// module from 56.2 to 51.0 KB. Inlining is off because binaryen's inlining-optimizing turns try/catch
-// into try_table blocks with results, which Node 22's V8 runs into an 'unreachable' trap (the sync
-// tests fail); the check below refuses any module that has one.
-const wasmOpt = join(root, 'node_modules/binaryen/bin');
-const coreWasm = join(dist, 'engine/core.wasm');
-const features = ['--enable-gc', '--enable-reference-types', '--enable-exception-handling', '--enable-bulk-memory',
-  '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals'];
-const noInlining = ['--always-inline-max-function-size=0', '--one-caller-inline-max-function-size=0',
-  '--flexible-inline-max-function-size=0'];
-execFileSync(process.execPath, [join(wasmOpt, 'wasm-opt'), coreWasm, ...features, '-Oz', ...noInlining, '--strip-debug',
-  '--strip-producers', '-o', coreWasm], { stdio: 'inherit' });
-const text = execFileSync(process.execPath, [join(wasmOpt, 'wasm-dis'), ...features, coreWasm], { maxBuffer: 1 << 30 }).toString();
-if (/try_table \(result/.test(text)) {
-  console.error(`${coreWasm}: wasm-opt produced a try_table with a result; see the note in scripts/build.mjs`);
-  process.exit(1);
-}
+const coreWasm = await assemble(teavm, dist);
+// The engine with the Protocol export, for the protocol test vectors (test/vectors.test.mjs and the
+// browser tests); never shipped. Built the same way, so the vectors test what ships.
+const teavmTest = join(teavm, '../teavm-test');
+if (existsSync(teavmTest)) await assemble(teavmTest, join(root, 'target/dist-test'));
 
 await build({
   entryPoints: [join(dist, 'script-tag.js')],

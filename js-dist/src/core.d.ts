@@ -111,29 +111,6 @@ export interface FractionalIndex {
   validate(key: string): void;
 }
 
-/** A wire frame as a plain object: `type` is the .proto message name, bytes fields are `{ $bytes: number[] }`. */
-export interface FrameObject {
-  type: 'Hello' | 'Welcome' | 'Error' | 'Subscribe' | 'Unsubscribe' | 'SyncResponse' | 'Update' | 'Ack' | 'Broadcast' | 'Ping' | 'Pong';
-  [field: string]: unknown;
-}
-
-/** Limits a decoder enforces (defaults: 1 MiB frames, 256-byte doc ids, 8 KiB tokens, 4 KiB other strings, 1,000 docs per message). */
-export interface FrameLimits {
-  maxFrameBytes?: number;
-  maxDocIdBytes?: number;
-  maxTokenBytes?: number;
-  maxStringBytes?: number;
-  maxDocs?: number;
-  maxDepth?: number;
-}
-
-/** The sync protocol's wire codec (proto/synckit/v1/sync.proto), for tools, logs and tests. */
-export interface Protocol {
-  /** @throws {SyncKitError} with code MALFORMED_FRAME or LIMIT_EXCEEDED for a frame that does not decode. */
-  decodeFrame(frame: Uint8Array, limits?: FrameLimits): FrameObject;
-  encodeFrame(message: FrameObject): Uint8Array;
-}
-
 export interface Core {
   /** The engine actually loaded. */
   readonly engine: EngineKind;
@@ -146,7 +123,6 @@ export interface Core {
   readonly OrSet: new (options?: ReplicaOptions) => OrSet;
   readonly TextDoc: new (options?: ReplicaOptions) => TextDoc;
   readonly FractionalIndex: FractionalIndex;
-  readonly Protocol: Protocol;
 }
 
 /** Loads an engine. Loading the same engine twice resolves to the same object. */

@@ -355,7 +355,9 @@ function makeCore({ kind, exports: E, fallbackReason }) {
 
   // Plain objects in, bytes as { $bytes: [...] } (JSON-friendly: this is for tools, logs and tests).
   const bytesField = (k, v) => (v instanceof Uint8Array ? { $bytes: Array.from(v) } : v);
-  const Protocol = Object.freeze({
+  // The wire codec as plain objects: only the test engine (web-sdk's TestCoreModule) exports it, for the
+  // protocol test vectors; the shipped engines leave it out to stay small.
+  const Protocol = E.Protocol && Object.freeze({
     /** Decodes one wire frame (proto/synckit/v1/sync.proto) into { type, ...fields }; `limits` overrides the defaults. */
     decodeFrame(frame, limits = {}) {
       checkBytes('frame', frame);
@@ -396,6 +398,6 @@ function makeCore({ kind, exports: E, fallbackReason }) {
     OrSet,
     TextDoc,
     FractionalIndex,
-    Protocol,
+    ...(Protocol ? { Protocol } : {}),
   });
 }

@@ -12,6 +12,14 @@ test('auto picks wasm-gc where it is supported (Node 22)', async () => {
   assert.equal(c.version, '0.1.0');
 });
 
+test('the shipped engines leave the wire codec out (only the test engine exports Protocol)', async () => {
+  for (const engine of ['js', 'wasm']) {
+    const c = await sk.load({ engine });
+    assert.equal('Protocol' in c, false, engine);
+    assert.equal(typeof c.LwwDoc, 'function', engine);
+  }
+});
+
 test('the same engine loads once; the subpath and the root share it', async () => {
   assert.equal(await sk.load({ engine: 'js' }), await core.load({ engine: 'js' }));
   assert.notEqual(await sk.load({ engine: 'js' }), await sk.load({ engine: 'wasm' }));

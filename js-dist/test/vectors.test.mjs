@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { load } from '../dist/core.js';
+// The test engine: the shipped one plus the Protocol export the frame vectors need (scripts/build.mjs).
+import { load } from '../target/dist-test/core.js';
 import { runFrame, runMalformed, runVector } from './vector-runner.js';
 
 const dir = fileURLToPath(new URL('../../core/src/test/resources/vectors/', import.meta.url));

@@ -33,10 +33,12 @@ final class Browser implements AutoCloseable {
             // itself serves (the todo app) are on loopback and need no such flag.
             "--disable-features=LocalNetworkAccessChecks");
 
-    /** URL prefix under which test files are served: /test/{pages,js-dist-test,vectors}/... */
+    /** URL prefix under which test files are served: /test/{pages,js-dist-test,sdk-test,vectors}/... */
     private static final Map<String, Path> TEST_FILES = Map.of(
             "pages", Paths.get("src/test/resources/pages"),
             "js-dist-test", Paths.get("../js-dist/test"),
+            // the SDK with the test engine, which also exports the wire codec (web-sdk's TestCoreModule)
+            "sdk-test", Paths.get("../js-dist/target/dist-test"),
             "vectors", Paths.get("../core/src/test/resources/vectors"));
 
     final SyncKitServer server;
@@ -115,7 +117,8 @@ final class Browser implements AutoCloseable {
             return;
         }
         String type = file.toString().endsWith(".html") ? "text/html"
-                : file.toString().endsWith(".json") ? "application/json" : "text/javascript";
+                : file.toString().endsWith(".json") ? "application/json"
+                : file.toString().endsWith(".wasm") ? "application/wasm" : "text/javascript";
         try {
             route.fulfill(new Route.FulfillOptions().setStatus(200).setContentType(type)
                     .setBodyBytes(Files.readAllBytes(file)));

@@ -13,7 +13,7 @@ import org.teavm.jso.JSExportClasses;
  * Kept deliberately thin and JS-friendly (int, double, String, byte[]; no long); the npm package
  * wraps it with options objects, Uint8Array and error classes.
  */
-@JSExportClasses({JsLwwDoc.class, JsCounter.class, JsOrSet.class, JsTextDoc.class, JsFractionalIndex.class, JsProtocol.class,
+@JSExportClasses({JsLwwDoc.class, JsCounter.class, JsOrSet.class, JsTextDoc.class, JsFractionalIndex.class,
     JsSyncSession.class})
 public final class CoreModule {
     /** Bumped with the exported surface; the npm loader checks it matches the package. */
