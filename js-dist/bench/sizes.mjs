@@ -54,10 +54,13 @@ function row(name, files) {
       splitting: true, platform: 'browser', target: 'es2022', external: ['node:*'], metafile: true, logLevel: 'error' });
     const chunks = Object.entries(result.metafile.outputs);
     const chunkWith = (input) => chunks.find(([, o]) => Object.keys(o.inputs).some((i) => i.endsWith(input)))[0];
-    const main = chunkWith('.entry.mjs');
     const abs = (f) => join(process.cwd(), f);
-    row('SyncKit, JS engine (bundled like the peers)', [abs(main), abs(chunkWith('engine/core.js'))]);
-    row('SyncKit, wasm-gc engine (bundled like the peers, + core.wasm)', [abs(main), abs(chunkWith('engine/core.wasm-runtime.js')), join(dist, 'engine/core.wasm')]);
+    // Every chunk but the other engine's: the main chunk, the lazily loaded IndexedDB storage, the engine.
+    const jsEngine = chunkWith('engine/core.js');
+    const wasmRuntime = chunkWith('engine/core.wasm-runtime.js');
+    const all = chunks.map(([f]) => f);
+    row('SyncKit, JS engine (bundled like the peers)', all.filter((f) => f !== wasmRuntime).map(abs));
+    row('SyncKit, wasm-gc engine (bundled like the peers, + core.wasm)', [...all.filter((f) => f !== jsEngine).map(abs), join(dist, 'engine/core.wasm')]);
   } finally {
     rmSync(out, { recursive: true, force: true });
     rmSync(entry, { force: true });

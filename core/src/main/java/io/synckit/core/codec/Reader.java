@@ -140,55 +140,13 @@ public final class Reader {
             throw new DecodeException("string of " + len + " bytes at byte " + pos + " runs past the end ("
                     + (end - pos) + " bytes left)");
         }
-        int stop = pos + len;
-        // ASCII (most text): one char array and one String, no per-character builder calls.
-        int ascii = pos;
-        while (ascii < stop && buf[ascii] >= 0) {
-            ascii++;
+        char[] out = new char[len];
+        int n = Utf8.decode(buf, pos, pos + len, out);
+        if (n < 0) {
+            throw new DecodeException("malformed UTF-8 at byte " + (-1 - n));
         }
-        if (ascii == stop) {
-            char[] chars = new char[len];
-            for (int i = 0; i < len; i++) {
-                chars[i] = (char) buf[pos + i];
-            }
-            pos = stop;
-            return new String(chars);
-        }
-        StringBuilder sb = new StringBuilder(len);
-        while (pos < stop) {
-            int b = buf[pos++] & 0xFF;
-            if (b < 0x80) {
-                sb.append((char) b);
-                continue;
-            }
-            int extra;
-            int cp;
-            int min;
-            if ((b & 0xE0) == 0xC0) {
-                extra = 1; cp = b & 0x1F; min = 0x80;
-            } else if ((b & 0xF0) == 0xE0) {
-                extra = 2; cp = b & 0x0F; min = 0x800;
-            } else if ((b & 0xF8) == 0xF0) {
-                extra = 3; cp = b & 0x07; min = 0x10000;
-            } else {
-                throw malformed(pos - 1);
-            }
-            if (stop - pos < extra) {
-                throw malformed(pos - 1);
-            }
-            for (int i = 0; i < extra; i++) {
-                int c = buf[pos++] & 0xFF;
-                if ((c & 0xC0) != 0x80) {
-                    throw malformed(pos - 1);
-                }
-                cp = (cp << 6) | (c & 0x3F);
-            }
-            if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-                throw malformed(pos - extra - 1);
-            }
-            sb.appendCodePoint(cp);
-        }
-        return sb.toString();
+        pos += len;
+        return new String(out, 0, n);
     }
 
     private DecodeException truncated(String what) {
@@ -196,7 +154,4 @@ public final class Reader {
                 + "; the data is truncated");
     }
 
-    private static DecodeException malformed(int at) {
-        return new DecodeException("malformed UTF-8 at byte " + at);
-    }
 }

@@ -81,30 +81,10 @@ public final class Writer {
 
     /** A UTF-8 string prefixed by its byte length. Unpaired surrogates are written as U+FFFD. */
     public Writer writeString(String s) {
-        int n = s.length();
-        int byteLength = utf8Length(s);
+        int byteLength = Utf8.length(s);
         writeVarUint(byteLength);
         ensure(byteLength);
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                buf[size++] = (byte) c;
-            } else if (c < 0x800) {
-                buf[size++] = (byte) (0xC0 | (c >> 6));
-                buf[size++] = (byte) (0x80 | (c & 0x3F));
-            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                int cp = Character.toCodePoint(c, s.charAt(++i));
-                buf[size++] = (byte) (0xF0 | (cp >> 18));
-                buf[size++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-                buf[size++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-                buf[size++] = (byte) (0x80 | (cp & 0x3F));
-            } else {
-                int cp = Character.isSurrogate(c) ? 0xFFFD : c;
-                buf[size++] = (byte) (0xE0 | (cp >> 12));
-                buf[size++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-                buf[size++] = (byte) (0x80 | (cp & 0x3F));
-            }
-        }
+        size = Utf8.encode(s, buf, size);
         return this;
     }
 
@@ -124,25 +104,6 @@ public final class Writer {
         byte[] out = new byte[size];
         System.arraycopy(buf, 0, out, 0, size);
         return out;
-    }
-
-    static int utf8Length(String s) {
-        int n = s.length();
-        int len = 0;
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                len += 1;
-            } else if (c < 0x800) {
-                len += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                len += 4;
-                i++;
-            } else {
-                len += 3;
-            }
-        }
-        return len;
     }
 
     private void ensure(int extra) {

@@ -1,6 +1,7 @@
 package io.synckit.core.protocol;
 
 import io.synckit.core.codec.Texts;
+import io.synckit.core.codec.Utf8;
 
 /**
  * Reads the protobuf binary format from a byte array, within a movable limit (the end of the message
@@ -169,56 +170,12 @@ final class ProtoReader {
             throw ProtocolException.limit(field + " at byte " + at + " is " + len + " bytes, over the " + maxBytes
                     + "-byte limit (Limits." + limitName + "); shorten it, or raise the limit on the receiving side");
         }
-        int stop = pos + len;
         char[] out = new char[len];
-        int n = 0;
-        while (pos < stop) {
-            int b = buf[pos] & 0xFF;
-            if (b < 0x80) {
-                out[n++] = (char) b;
-                pos++;
-                continue;
-            }
-            int start = pos;
-            int extra;
-            int cp;
-            int min;
-            if ((b & 0xE0) == 0xC0) {
-                extra = 1;
-                cp = b & 0x1F;
-                min = 0x80;
-            } else if ((b & 0xF0) == 0xE0) {
-                extra = 2;
-                cp = b & 0x0F;
-                min = 0x800;
-            } else if ((b & 0xF8) == 0xF0) {
-                extra = 3;
-                cp = b & 0x07;
-                min = 0x10000;
-            } else {
-                throw badUtf8(field, start);
-            }
-            if (stop - pos - 1 < extra) {
-                throw badUtf8(field, start);
-            }
-            pos++;
-            for (int i = 0; i < extra; i++) {
-                int c = buf[pos++] & 0xFF;
-                if ((c & 0xC0) != 0x80) {
-                    throw badUtf8(field, start);
-                }
-                cp = (cp << 6) | (c & 0x3F);
-            }
-            if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-                throw badUtf8(field, start);
-            }
-            if (cp >= 0x10000) {
-                out[n++] = (char) (0xD7C0 + (cp >> 10));
-                out[n++] = (char) (0xDC00 | (cp & 0x3FF));
-            } else {
-                out[n++] = (char) cp;
-            }
+        int n = Utf8.decode(buf, pos, pos + len, out);
+        if (n < 0) {
+            throw badUtf8(field, -1 - n);
         }
+        pos += len;
         return new String(out, 0, n);
     }
 

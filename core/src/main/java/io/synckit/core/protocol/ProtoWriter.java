@@ -1,5 +1,7 @@
 package io.synckit.core.protocol;
 
+import io.synckit.core.codec.Utf8;
+
 /**
  * Writes the protobuf binary format into an array of exactly the encoded size (computed beforehand by
  * the {@code ...Size} functions, so nothing is copied or grown). Canonical proto3: callers write fields in
@@ -83,24 +85,9 @@ final class ProtoWriter {
         return tagSize(field) + varint32Size(length) + length;
     }
 
-    /** UTF-8 length; an unpaired surrogate counts as U+FFFD (3 bytes), which is what {@link #utf8} writes. */
+    /** UTF-8 length; an unpaired surrogate counts as U+FFFD (3 bytes), which is what {@link #stringAlways} writes. */
     static int utf8Length(String s) {
-        int n = s.length();
-        int len = n;
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c >= 0x80) {
-                if (c < 0x800) {
-                    len += 1;
-                } else if (c >= 0xD800 && c <= 0xDBFF && i + 1 < n && isLow(s.charAt(i + 1))) {
-                    len += 2; // 4 bytes for 2 chars
-                    i++;
-                } else {
-                    len += 2;
-                }
-            }
-        }
-        return len;
+        return Utf8.length(s);
     }
 
     // ---- writes ----
@@ -180,8 +167,8 @@ final class ProtoWriter {
     /** A string written even when empty: an element of a repeated field. */
     void stringAlways(int field, String s) {
         tag(field, LENGTH_DELIMITED);
-        varint32(utf8Length(s));
-        utf8(s);
+        varint32(Utf8.length(s));
+        pos = Utf8.encode(s, buf, pos);
     }
 
     void bytes(int field, byte[] b) {
@@ -191,33 +178,5 @@ final class ProtoWriter {
             System.arraycopy(b, 0, buf, pos, b.length);
             pos += b.length;
         }
-    }
-
-    private void utf8(String s) {
-        int n = s.length();
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                buf[pos++] = (byte) c;
-            } else if (c < 0x800) {
-                buf[pos++] = (byte) (0xC0 | (c >> 6));
-                buf[pos++] = (byte) (0x80 | (c & 0x3F));
-            } else if (c >= 0xD800 && c <= 0xDBFF && i + 1 < n && isLow(s.charAt(i + 1))) {
-                int cp = 0x10000 + ((c - 0xD800) << 10) + (s.charAt(++i) - 0xDC00);
-                buf[pos++] = (byte) (0xF0 | (cp >> 18));
-                buf[pos++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-                buf[pos++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-                buf[pos++] = (byte) (0x80 | (cp & 0x3F));
-            } else {
-                int cp = c >= 0xD800 && c <= 0xDFFF ? 0xFFFD : c;
-                buf[pos++] = (byte) (0xE0 | (cp >> 12));
-                buf[pos++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-                buf[pos++] = (byte) (0x80 | (cp & 0x3F));
-            }
-        }
-    }
-
-    private static boolean isLow(char c) {
-        return c >= 0xDC00 && c <= 0xDFFF;
     }
 }
