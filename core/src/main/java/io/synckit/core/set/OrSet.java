@@ -192,7 +192,7 @@ public final class OrSet extends Replicated<OrSet.Delta> {
                     if (ds == null) {
                         live.put(d.elements[i], new Dot[] {x});
                         changed = true;
-                    } else if (!Arrays.asList(ds).contains(x)) {
+                    } else if (!contains(ds, x)) {
                         Dot[] grown = Arrays.copyOf(ds, ds.length + 1);
                         grown[ds.length] = x;
                         live.put(d.elements[i], grown);
@@ -221,5 +221,14 @@ public final class OrSet extends Replicated<OrSet.Delta> {
             this.elements = elements;
             this.dots = dots;
         }
+    }
+
+    private static boolean contains(Dot[] dots, Dot x) {
+        for (Dot d : dots) {
+            if (d.equals(x)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -20,7 +20,6 @@ import io.synckit.core.protocol.Unsubscribe;
 import io.synckit.core.protocol.Update;
 import io.synckit.core.protocol.Welcome;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -188,14 +187,14 @@ public final class SyncClient {
         doc.encodeLocalChanges(d.flushed); // starts the type's change tracking (TextDoc's deletions)
         docs.put(docId, d);
         if (ready) {
-            subscribe(Collections.singletonList(docId));
+            subscribe(one(docId));
         }
     }
 
     public void close(String docId) {
         DocState d = docs.remove(docId);
         if (d != null && d.subscribed && ready) {
-            send(new Unsubscribe(Collections.singletonList(docId)));
+            send(new Unsubscribe(one(docId)));
         }
     }
 
@@ -469,7 +468,11 @@ public final class SyncClient {
         }
         // One frame per batch of documents, within the server's per-message limit.
         for (int i = 0; i < subs.size(); i += limits.maxDocs) {
-            send(new Subscribe(new ArrayList<>(subs.subList(i, Math.min(subs.size(), i + limits.maxDocs)))));
+            List<DocSubscription> batch = new ArrayList<>();
+            for (int j = i; j < subs.size() && j < i + limits.maxDocs; j++) {
+                batch.add(subs.get(j));
+            }
+            send(new Subscribe(batch));
         }
     }
 
@@ -507,6 +510,26 @@ public final class SyncClient {
     }
 
     /** True when it acknowledged outbox entries. */
+    // Small list helpers instead of Collections.singletonList and subList: each of those is another List
+    // class (code and vtable) in the browser engines, for one call site.
+
+    private static List<String> one(String docId) {
+        List<String> list = new ArrayList<>(1);
+        list.add(docId);
+        return list;
+    }
+
+    /** Removes the first {@code n} elements, in O(size). */
+    static <T> void dropFirst(List<T> list, int n) {
+        int size = list.size();
+        for (int i = n; i < size; i++) {
+            list.set(i - n, list.get(i));
+        }
+        for (int i = size - 1; i >= size - n; i--) {
+            list.remove(i);
+        }
+    }
+
     private boolean acknowledged(double seq) {
         if (seq <= ackedSeq && (outbox.isEmpty() || outbox.get(0).seq > seq)) {
             return false;
@@ -517,7 +540,7 @@ public final class SyncClient {
             drop++;
         }
         if (drop > 0) {
-            outbox.subList(0, drop).clear();
+            dropFirst(outbox, drop);
             store.acknowledged(ackedSeq);
         }
         return drop > 0;

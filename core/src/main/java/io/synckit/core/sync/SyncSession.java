@@ -230,7 +230,7 @@ public final class SyncSession {
             while (drop < outbox.size() && outbox.get(drop).seq <= seq) {
                 drop++;
             }
-            outbox.subList(0, drop).clear();
+            SyncClient.dropFirst(outbox, drop);
             effects.writeByte(WRITE_ACK).writeVarUint53(seq);
         }
 

@@ -129,14 +129,21 @@ public final class TextDoc extends Replicated<TextDoc.Update> {
 
     private void logInsert(int position, String text) {
         if (changes != null) {
-            changes.add(java.util.Arrays.asList((double) position, text));
+            changes.add(pair((double) position, text));
         }
     }
 
     private void logDelete(int position, int count) {
         if (changes != null) {
-            changes.add(java.util.Arrays.asList((double) position, (double) -count));
+            changes.add(pair((double) position, (double) -count));
         }
+    }
+
+    private static List<Object> pair(Object a, Object b) {
+        List<Object> p = new ArrayList<>(2);
+        p.add(a);
+        p.add(b);
+        return p;
     }
 
     /** Visible characters before {@code it} (only used while recording changes). */
