@@ -3,6 +3,7 @@ package io.synckit.core.lww;
 import io.synckit.core.Replicated;
 import io.synckit.core.causal.CausalContext;
 import io.synckit.core.clock.Hlc;
+import io.synckit.core.clock.ReplicaMap;
 import io.synckit.core.clock.Stamp;
 import io.synckit.core.clock.WallClock;
 import io.synckit.core.codec.DecodeException;
@@ -223,21 +224,15 @@ public final class LwwDoc extends Replicated<LwwDoc.Delta> {
         List<Entry> entries = new ArrayList<>();
         collect(root, new String[0], peer, paths, entries);
         seen.minus(peer).write(w);
-        // Replica table: entries refer to replicas by index.
-        double[] ids = new double[entries.size()];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = entries.get(i).replica;
+        // Replica table, in ascending id order: entries refer to replicas by index.
+        ReplicaMap<Integer> table = new ReplicaMap<>();
+        for (int i = 0; i < entries.size(); i++) {
+            table.put(entries.get(i).replica, 0);
         }
-        Arrays.sort(ids);
-        int distinct = 0;
-        for (int i = 0; i < ids.length; i++) {
-            if (i == 0 || ids[i] != ids[i - 1]) {
-                ids[distinct++] = ids[i];
-            }
-        }
-        w.writeVarUint(distinct);
-        for (int i = 0; i < distinct; i++) {
-            w.writeVarUint53(ids[i]);
+        w.writeVarUint(table.size());
+        for (int i = 0; i < table.size(); i++) {
+            w.writeVarUint53(table.idAt(i));
+            table.put(table.idAt(i), i);
         }
         w.writeVarUint(entries.size());
         String[] prev = new String[0];
@@ -258,7 +253,7 @@ public final class LwwDoc extends Replicated<LwwDoc.Delta> {
                 Json.write(w, e.value);
             }
             w.writeVarUint53(e.wall).writeVarUint(e.counter);
-            w.writeVarUint(Arrays.binarySearch(ids, 0, distinct, e.replica));
+            w.writeVarUint(table.get(e.replica));
             w.writeVarUint(e.seq);
         }
     }
