@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as sk from '../dist/index.js';
 import * as core from '../dist/core.js';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 test('auto picks wasm-gc where it is supported (Node 22)', async () => {
   assert.equal(sk.supportsWasmGc(), true);
@@ -18,6 +20,22 @@ test('the shipped engines leave the wire codec out (only the test engine exports
     assert.equal('Protocol' in c, false, engine);
     assert.equal(typeof c.LwwDoc, 'function', engine);
   }
+});
+
+test('where code generation from strings is off (a strict Content-Security-Policy), auto falls back to JS and works', () => {
+  // TeaVM's wasm-gc runtime builds small glue functions with new Function; a page whose CSP lacks
+  // 'unsafe-eval' refuses that. Node's --disallow-code-generation-from-strings refuses it the same way.
+  const coreUrl = new URL('../dist/core.js', import.meta.url).href;
+  const script = `const { load } = await import(${JSON.stringify(coreUrl)});
+    const c = await load({ engine: 'auto' });
+    const d = new c.LwwDoc({ replicaId: 1 }); d.set('a', 1);
+    console.log(JSON.stringify({ engine: c.engine, reason: c.engineFallbackReason, value: d.toJSON() }));`;
+  const out = execFileSync(process.execPath, ['--disallow-code-generation-from-strings', '--input-type=module', '-e', script],
+    { cwd: fileURLToPath(new URL('.', import.meta.url)) }).toString();
+  const r = JSON.parse(out.trim().split('\n').pop());
+  assert.equal(r.engine, 'js');
+  assert.match(r.reason, /Code generation from strings disallowed/);
+  assert.deepEqual(r.value, { a: 1 });
 });
 
 test('the same engine loads once; the subpath and the root share it', async () => {

@@ -103,9 +103,17 @@ final class Browser implements AutoCloseable {
         return new ArrayList<>();
     }
 
+    /**
+     * A strict Content-Security-Policy, as many production sites send: scripts from the page's origin and
+     * inline, WebAssembly compilation allowed, but no eval or {@code new Function}. A page asked for with
+     * {@code ?csp=strict} is served with it.
+     */
+    static final String STRICT_CSP = "script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'";
+
     private void serveTestFile(Route route) {
         String path = route.request().url().substring((base + "test/").length());
         int q = path.indexOf('?');
+        boolean strictCsp = q >= 0 && path.substring(q).contains("csp=strict");
         if (q >= 0) {
             path = path.substring(0, q);
         }
@@ -120,8 +128,12 @@ final class Browser implements AutoCloseable {
                 : file.toString().endsWith(".json") ? "application/json"
                 : file.toString().endsWith(".wasm") ? "application/wasm" : "text/javascript";
         try {
-            route.fulfill(new Route.FulfillOptions().setStatus(200).setContentType(type)
-                    .setBodyBytes(Files.readAllBytes(file)));
+            Route.FulfillOptions response = new Route.FulfillOptions().setStatus(200).setContentType(type)
+                    .setBodyBytes(Files.readAllBytes(file));
+            if (strictCsp) {
+                response.setHeaders(Map.of("Content-Type", type, "Content-Security-Policy", STRICT_CSP));
+            }
+            route.fulfill(response);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

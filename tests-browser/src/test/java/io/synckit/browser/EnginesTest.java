@@ -82,4 +82,28 @@ class EnginesTest extends BrowserTest {
             p.context().close();
         }
     }
+    /**
+     * Under a CSP without 'unsafe-eval' the wasm-gc runtime cannot build its glue (new Function), so 'auto'
+     * falls back to the JS engine, which needs no eval, and says why; everything else works as usual.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void autoFallsBackToJsUnderAStrictContentSecurityPolicy() {
+        List<String> errors = Browser.errors();
+        Page p = browser.newPage(errors);
+        try {
+            p.navigate(browser.base + "test/pages/esm.html?csp=strict");
+            Browser.awaitReady(p, errors);
+            Map<String, Object> r = (Map<String, Object>) p.evaluate("() => window.run(undefined)");
+            assertEquals("js", r.get("engine"));
+            assertEquals(Map.of("title", "Buy oat milk", "meta", Map.of("n", 0.1)), r.get("a"));
+            Object reason = p.evaluate("() => import('/sdk/index.js').then(m => m.load()).then(c => c.engineFallbackReason)");
+            assertTrue(String.valueOf(reason).contains("unsafe-eval"), "fallback reason: " + reason);
+            // Chromium reports each refused eval on the console; nothing else may go wrong.
+            errors.removeIf(e -> e.startsWith("console.error: ") && e.contains("unsafe-eval"));
+            assertEquals(List.of(), errors);
+        } finally {
+            p.context().close();
+        }
+    }
 }
