@@ -43,6 +43,14 @@ export class StorageError extends SyncKitError {
 const utf8 = new TextDecoder();
 
 /** Decodes one drain of effects (varuints, varuint53s, length-prefixed strings and bytes). */
+// What a user can do about a failed IndexedDB write, by the DOMException's name.
+function whatToDo(e) {
+  const name = e && e.name;
+  if (name === 'QuotaExceededError') return 'The browser\'s storage for this site is full: free some space, then reload.';
+  if (name === 'InvalidStateError') return 'The database was closed, for example by another tab with a newer version of the app: reload this tab.';
+  return 'Free some space or close other tabs, then reload.';
+}
+
 function decodeEffects(bytes) {
   const b = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let i = 0;
@@ -525,7 +533,7 @@ class Sync {
         await this.#storage.write(batch);
       } catch (e) {
         // Nothing after a failed write may be sent: stop here for good and say so.
-        this.#failed = new StorageError(`could not store changes locally: ${e && e.message}. Free some space or close other tabs, then reload.`, { cause: e });
+        this.#failed = new StorageError(`could not store changes locally: ${String(e && e.message).replace(/\.$/, '')}. ${whatToDo(e)}`, { cause: e });
         this.#detach();
         clearTimeout(this.#timer);
         this.#setStatus('offline');

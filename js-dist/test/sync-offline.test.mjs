@@ -69,8 +69,10 @@ for (const engine of ['js', 'wasm']) {
     sync.onError((e) => errors.push(e));
     const c = sync.counter('c');
     await c.increment();
-    storage.write = async () => { throw new Error('QuotaExceededError'); };
-    await assert.rejects(c.increment(), (e) => e instanceof sk.StorageError && /QuotaExceededError/.test(e.message));
+    // What IndexedDB throws when the site's storage quota is full.
+    storage.write = async () => { throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); };
+    await assert.rejects(c.increment(), (e) => e instanceof sk.StorageError
+      && e.message === "could not store changes locally: The quota has been exceeded. The browser's storage for this site is full: free some space, then reload.");
     assert.equal(errors.length, 1);
     assert.ok(errors[0] instanceof sk.StorageError);
     assert.equal(sync.error, errors[0]);

@@ -36,6 +36,46 @@ class SyncInBrowserTest extends BrowserTest {
         return (Map<String, Object>) p.evaluate("() => state()");
     }
 
+    /**
+     * IndexedDB taken away mid-session: another tab opens the database at a newer schema version (a newer
+     * SyncKit), so this tab's connection closes. The next change is refused by the real IndexedDB; its
+     * promise rejects with a StorageError that says what to do, onError and sync.error report it, and
+     * the sync stops (status 'offline') instead of sending what is not stored.
+     */
+    @ParameterizedTest(name = "engine {0}")
+    @ValueSource(strings = {"js", "wasm"})
+    @SuppressWarnings("unchecked")
+    void aRefusedIndexedDbWriteRejectsWithAStorageErrorAndStops(String engine) {
+        List<String> errors = Browser.errors();
+        String prefix = engine + "-" + System.nanoTime() + "-";
+        Page p = open(engine, prefix + "idb", prefix, errors);
+        try {
+            p.evaluate("async () => { window.reported = []; sync.onError((e) => reported.push(e.name));"
+                    + " await docs.likes.increment(1); }");
+            // What a newer SyncKit in another tab does: upgrade the schema. Resolves once the upgrade is done,
+            // that is once this tab's connection has closed for it.
+            p.evaluate("(name) => new Promise((resolve, reject) => { const req = indexedDB.open('synckit:' + name, 2);"
+                    + " req.onsuccess = () => { req.result.close(); resolve(); }; req.onerror = () => reject(req.error); })",
+                    prefix + "idb");
+            Map<String, Object> r = (Map<String, Object>) p.evaluate("async () => {"
+                    + " try { await docs.likes.increment(1); return { stored: true }; }"
+                    + " catch (e) { return { name: e.name, message: e.message, status: sync.status,"
+                    + " error: sync.error && sync.error.name, reported }; } }");
+            assertEquals("StorageError", r.get("name"), String.valueOf(r));
+            String message = String.valueOf(r.get("message"));
+            org.junit.jupiter.api.Assertions.assertTrue(message.startsWith("could not store changes locally: ")
+                    && message.endsWith("another tab with a newer version of the app: reload this tab."), message);
+            assertEquals("offline", r.get("status"));
+            assertEquals("StorageError", r.get("error"));
+            assertEquals(List.of("StorageError"), r.get("reported"));
+            assertEquals("StorageError", p.evaluate("() => { try { docs.likes.increment(1); return 'accepted'; }"
+                    + " catch (e) { return e.name; } }"), "no more changes once a write failed");
+            assertEquals(List.of(), errors);
+        } finally {
+            p.context().close();
+        }
+    }
+
     @ParameterizedTest(name = "engine {0}")
     @ValueSource(strings = {"js", "wasm"})
     void twoBrowsersConvergeOnAllFourTypesAndAReloadKeepsEverything(String engine) {
