@@ -509,7 +509,6 @@ public final class SyncClient {
         }
     }
 
-    /** True when it acknowledged outbox entries. */
     // Small list helpers instead of Collections.singletonList and subList: each of those is another List
     // class (code and vtable) in the browser engines, for one call site.
 
@@ -530,6 +529,7 @@ public final class SyncClient {
         }
     }
 
+    /** True when it acknowledged outbox entries. */
     private boolean acknowledged(double seq) {
         if (seq <= ackedSeq && (outbox.isEmpty() || outbox.get(0).seq > seq)) {
             return false;
