@@ -1,5 +1,6 @@
-// Assembles dist/ from the TeaVM outputs (web-sdk/target/teavm) and src/, bundles the script-tag
-// build with esbuild, and prints the gzipped size of each shipped artifact.
+// Assembles dist/ from the TeaVM outputs (web-sdk/target/teavm) and src/, shrinks the engines (terser,
+// binaryen wasm-opt), bundles the script-tag build with esbuild, and prints the gzipped size of each
+// shipped artifact. Also assembles target/dist-test, the same with the test engine (web-sdk/target/teavm-test).
 import { build } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -12,9 +13,10 @@ const teavm = resolve(process.env.SYNCKIT_ENGINE_DIR ?? join(root, '../web-sdk/t
 const dist = join(root, 'dist');
 
 const engineFiles = { 'js/core.js': 'core.js', 'wasm/core.wasm': 'core.wasm', 'wasm/core.wasm-runtime.js': 'core.wasm-runtime.js' };
+
 /**
- * Copies src/ and the engine built in {@code from_} (a TeaVM output folder) into {@code out}, then
- * patches and shrinks the engine. Returns the path of the optimised wasm module.
+ * Copies src/ and the engine built in `from_` (a TeaVM output folder) into `out`, then patches and
+ * shrinks the engine. Returns the path of the optimised wasm module.
  */
 async function assemble(from_, out) {
   for (const from of Object.keys(engineFiles)) {
