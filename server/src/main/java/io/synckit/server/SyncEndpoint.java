@@ -293,6 +293,11 @@ public final class SyncEndpoint implements Session.Listener, SyncServer.Peer {
     }
 
     /** Shutdown: close with 1001; completes when the close is done. */
+    /** Completes once this connection has ended on the server: engine told, metrics updated. */
+    CompletableFuture<Void> whenEnded() {
+        return closedFuture;
+    }
+
     CompletableFuture<Void> closeGoingAway() {
         Session s = session;
         if (s == null) {

@@ -255,6 +255,13 @@ public final class SyncKitServer implements AutoCloseable {
         return sync.forEachConnectionOf(replicaId, SyncEndpoint::closeNormally);
     }
 
+    /** Completes once every connection {@code replicaId} has now has ended on the server (tests). */
+    java.util.concurrent.CompletableFuture<Void> whenConnectionsOfEnd(double replicaId) {
+        java.util.List<java.util.concurrent.CompletableFuture<Void>> ends = new java.util.ArrayList<>();
+        sync.forEachConnectionOf(replicaId, e -> ends.add(e.whenEnded()));
+        return java.util.concurrent.CompletableFuture.allOf(ends.toArray(new java.util.concurrent.CompletableFuture[0]));
+    }
+
     /** Scale-out: the Redis fan-out, or null without --redis-url. */
     RedisFanout fanout() {
         return fanout;
