@@ -127,9 +127,10 @@ public final class SyncEndpoint implements Session.Listener, SyncServer.Peer {
             return;
         }
         service.metrics.rateLimited.increment();
-        warnRateLimited();
         readHeld.set(true);
         service.metrics.connectionsThrottled.incrementAndGet();
+        // After the gauge: whoever sees the RATE_LIMITED Error also sees the connection counted as throttled.
+        warnRateLimited();
         try {
             service.scheduler.schedule(this::releaseRead, delayNanos, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
