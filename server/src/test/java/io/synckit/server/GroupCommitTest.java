@@ -99,10 +99,19 @@ class GroupCommitTest {
     }
 
     /** A store whose Nth batch fails, as a full disk or a lost database connection would. */
-    static final class FailingStore implements io.synckit.core.sync.ServerStore, BatchWriter {
-        final InMemoryServerStore inner = new InMemoryServerStore();
+    static final class FailingStore extends io.synckit.core.sync.ForwardingServerStore implements BatchWriter {
+        final InMemoryServerStore inner;
         final AtomicInteger batches = new AtomicInteger();
         volatile int failBatch = -1;
+
+        FailingStore() {
+            this(new InMemoryServerStore());
+        }
+
+        private FailingStore(InMemoryServerStore inner) {
+            super(inner);
+            this.inner = inner;
+        }
 
         @Override
         public void writeBatch(List<Write> writes) {
@@ -110,31 +119,6 @@ class GroupCommitTest {
                 throw new IllegalStateException("disk full (simulated)");
             }
             inner.writeBatch(writes);
-        }
-
-        @Override
-        public StoredDoc load(String docId) {
-            return inner.load(docId);
-        }
-
-        @Override
-        public void append(String docId, int type, byte[] update, double replicaId, double seq) {
-            inner.append(docId, type, update, replicaId, seq);
-        }
-
-        @Override
-        public void skip(double replicaId, double seq) {
-            inner.skip(replicaId, seq);
-        }
-
-        @Override
-        public double appliedSeq(double replicaId) {
-            return inner.appliedSeq(replicaId);
-        }
-
-        @Override
-        public boolean compact(String docId, Fold fold) {
-            return inner.compact(docId, fold);
         }
     }
 

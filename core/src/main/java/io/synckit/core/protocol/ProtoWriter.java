@@ -73,7 +73,7 @@ final class ProtoWriter {
     }
 
     static int stringSize(int field, String s) {
-        return s.isEmpty() ? 0 : delimitedSize(field, utf8Length(s));
+        return s.isEmpty() ? 0 : delimitedSize(field, Utf8.length(s));
     }
 
     static int bytesSize(int field, byte[] b) {
@@ -83,11 +83,6 @@ final class ProtoWriter {
     /** A length-delimited field of {@code length} payload bytes, written even when empty (repeated elements). */
     static int delimitedSize(int field, int length) {
         return tagSize(field) + varint32Size(length) + length;
-    }
-
-    /** UTF-8 length; an unpaired surrogate counts as U+FFFD (3 bytes), which is what {@link #stringAlways} writes. */
-    static int utf8Length(String s) {
-        return Utf8.length(s);
     }
 
     // ---- writes ----

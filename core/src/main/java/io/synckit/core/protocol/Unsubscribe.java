@@ -1,5 +1,6 @@
 package io.synckit.core.protocol;
 
+import io.synckit.core.codec.Utf8;
 import java.util.List;
 
 /**
@@ -27,7 +28,7 @@ public final class Unsubscribe extends Message {
     int bodySize() {
         int size = 0;
         for (String s : docIds) {
-            size += ProtoWriter.delimitedSize(1, ProtoWriter.utf8Length(s));
+            size += ProtoWriter.delimitedSize(1, Utf8.length(s));
         }
         return size;
     }

@@ -857,38 +857,4 @@ class SyncServerTest {
         r2.applyUpdate(new Client().hello(3).subscribed("notes", DocType.TEXT, r2.encodeStateVector()).update);
         assertEquals(w.toString(), r2.toString());
     }
-
-    /** A ServerStore that forwards every call: tests override what they observe or break. */
-    static class ForwardingServerStore implements ServerStore {
-        private final ServerStore inner;
-
-        ForwardingServerStore(ServerStore inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public StoredDoc load(String docId) {
-            return inner.load(docId);
-        }
-
-        @Override
-        public void append(String docId, int type, byte[] update, double replicaId, double seq) {
-            inner.append(docId, type, update, replicaId, seq);
-        }
-
-        @Override
-        public void skip(double replicaId, double seq) {
-            inner.skip(replicaId, seq);
-        }
-
-        @Override
-        public double appliedSeq(double replicaId) {
-            return inner.appliedSeq(replicaId);
-        }
-
-        @Override
-        public boolean compact(String docId, Fold fold) {
-            return inner.compact(docId, fold);
-        }
-    }
 }
