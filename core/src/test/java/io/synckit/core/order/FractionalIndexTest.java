@@ -242,7 +242,11 @@ class FractionalIndexTest {
         long seed = seed();
         String rerun = "; rerun with -Dsynckit.seed=" + seed;
         Random rnd = new Random(seed);
-        double[] replicas = {0, 1, 2, 4294967301.0, MAX_ID, (double) (rnd.nextLong() >>> 11), rnd.nextInt(1000)};
+        // Ids must be distinct: two replicas never share one (a drawn 0 once duplicated replica 0).
+        double[] replicas = {0, 1, 2, 4294967301.0, MAX_ID, 0, 0};
+        replicas[5] = 3 + (double) (rnd.nextLong() >>> 12); // in [3, 2^52 + 3): below MAX_ID = 2^53 - 1
+        replicas[6] = 3 + rnd.nextInt(1000);
+        assertNotEquals(replicas[5], replicas[6], "replica ids must be distinct" + rerun);
         List<String> list = new ArrayList<>();
         for (int op = 0; op < 4000; op++) {
             int gap = rnd.nextInt(list.size() + 1); // insert before list[gap]; 0 = start, size = end
