@@ -152,7 +152,8 @@ final class SyncService {
     /**
      * The committer: takes what the engine collected (under the lock), writes it in one transaction
      * (outside the lock: the engine goes on collecting the next batch), then releases the Acks,
-     * Broadcasts and publishes that waited for it. A failed commit leaves the engine's memory ahead of the
+     * Broadcasts and publishes that waited for it, and last runs the compactions the engine asked for
+     * (see {@link GroupCommitStore#compact}). A failed commit leaves the engine's memory ahead of the
      * store, so the engine is replaced by a fresh one (as after a restart) and every connection is closed
      * with 1011; clients reconnect and send again what was not acknowledged.
      */
@@ -194,6 +195,15 @@ final class SyncService {
                     LOG.warn("releasing a committed frame failed", e);
                 }
             }
+            // After the releases, so no Ack waits for a compaction; outside the lock, so no update does.
+            batch.compactions().forEach((docId, fold) -> {
+                try {
+                    store.compact(docId, fold);
+                } catch (RuntimeException e) {
+                    // Counted in storage errors by the metered store. The log is still complete.
+                    LOG.atWarn().addKeyValue("doc", docId).setCause(e).log("compaction failed; the log stays as it is");
+                }
+            });
         }
     }
 

@@ -98,6 +98,65 @@ class GroupCommitTest {
         assertEquals(clients * each, store.load("shared").log.size(), "all durable (no compaction below 500)");
     }
 
+    /**
+     * A burst of concurrent updates, then quiet: the log ends compacted. Compaction waits for the commit
+     * of the document's batch, so it folds the burst's last batches too, not only what was already
+     * durable when the engine asked (those rows used to stay until the document's next write).
+     */
+    @Test
+    void aBurstIsCompactedOnceItsBatchesCommit() throws Exception {
+        SqliteServerStore store = SqliteServerStore.openInDir(dir);
+        SyncServer.Options options = new SyncServer.Options();
+        options.compactAfter = 10;
+        SyncKitServer server = new SyncKitServer(ServerConfig.dev("127.0.0.1", 0), store,
+                SyncKitServer.DEFAULT_MAX_QUEUED_BYTES, options).start();
+        closeAfter.add(store);
+        closeAfter.add(server);
+        int clients = 8;
+        int each = 40;
+        List<WsSyncHost> hosts = new ArrayList<>();
+        List<PnCounter> counters = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            WsSyncHost h = client(server, 700 + i);
+            PnCounter c = new PnCounter(700 + i);
+            h.open("burst", c);
+            h.start();
+            h.await("online", () -> h.client.status() == SyncClient.STATUS_ONLINE);
+            hosts.add(h);
+            counters.add(c);
+        }
+        for (int n = 0; n < each; n++) {
+            for (int i = 0; i < clients; i++) {
+                PnCounter c = counters.get(i);
+                hosts.get(i).run(cl -> {
+                    c.increment(1);
+                    cl.localChange("burst");
+                });
+            }
+        }
+        for (int i = 0; i < clients; i++) {
+            WsSyncHost h = hosts.get(i);
+            PnCounter c = counters.get(i);
+            h.await("all acknowledged and seen", () -> h.client.pending() == 0 && c.value() == clients * each);
+        }
+        double batches = metric(metrics(server), "synckit_commit_batch_count");
+        assertTrue(batches < clients * each, "the burst shared commits (" + batches + " for " + clients * each
+                + " updates), so some compactions had writes of their document still in a batch");
+        // The last compaction runs on the committer after the last Acks went out: wait for it.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        int rows;
+        while ((rows = store.load("burst").log.size()) > options.compactAfter && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000); // re-check the store every 5 ms
+        }
+        assertTrue(rows <= options.compactAfter, rows + " log rows left for " + clients * each
+                + " updates with compactAfter " + options.compactAfter);
+        PnCounter folded = new PnCounter(1);
+        for (byte[] u : store.load("burst").log) {
+            folded.applyUpdate(u);
+        }
+        assertEquals(clients * each, folded.value(), "the compacted log still holds every increment");
+    }
+
     /** A store whose Nth batch fails, as a full disk or a lost database connection would. */
     static final class FailingStore extends io.synckit.core.sync.ForwardingServerStore implements BatchWriter {
         final InMemoryServerStore inner;
