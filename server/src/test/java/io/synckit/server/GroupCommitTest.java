@@ -56,21 +56,17 @@ class GroupCommitTest {
         throw new AssertionError(name + " not in /metrics");
     }
 
-    @Test
-    void concurrentUpdatesShareCommitsAndAllArriveDurably() throws Exception {
-        SqliteServerStore store = SqliteServerStore.openInDir(dir);
-        SyncKitServer server = new SyncKitServer(ServerConfig.dev("127.0.0.1", 0), store,
-                SyncKitServer.DEFAULT_MAX_QUEUED_BYTES, new SyncServer.Options()).start();
-        closeAfter.add(store);
-        closeAfter.add(server);
-        int clients = 8;
-        int each = 40;
+    /**
+     * {@code clients} clients (replica ids from {@code firstReplica}) each increment counter {@code docId}
+     * {@code each} times, interleaved and without waiting; returns once every Ack and every increment arrived.
+     */
+    private void burst(SyncKitServer server, String docId, int firstReplica, int clients, int each) throws Exception {
         List<WsSyncHost> hosts = new ArrayList<>();
         List<PnCounter> counters = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
-            WsSyncHost h = client(server, 500 + i);
-            PnCounter c = new PnCounter(500 + i);
-            h.open("shared", c);
+            WsSyncHost h = client(server, firstReplica + i);
+            PnCounter c = new PnCounter(firstReplica + i);
+            h.open(docId, c);
             h.start();
             h.await("online", () -> h.client.status() == SyncClient.STATUS_ONLINE);
             hosts.add(h);
@@ -81,7 +77,7 @@ class GroupCommitTest {
                 PnCounter c = counters.get(i);
                 hosts.get(i).run(cl -> {
                     c.increment(1);
-                    cl.localChange("shared");
+                    cl.localChange(docId);
                 });
             }
         }
@@ -90,6 +86,18 @@ class GroupCommitTest {
             PnCounter c = counters.get(i);
             h.await("all acknowledged and seen", () -> h.client.pending() == 0 && c.value() == clients * each);
         }
+    }
+
+    @Test
+    void concurrentUpdatesShareCommitsAndAllArriveDurably() throws Exception {
+        SqliteServerStore store = SqliteServerStore.openInDir(dir);
+        SyncKitServer server = new SyncKitServer(ServerConfig.dev("127.0.0.1", 0), store,
+                SyncKitServer.DEFAULT_MAX_QUEUED_BYTES, new SyncServer.Options()).start();
+        closeAfter.add(store);
+        closeAfter.add(server);
+        int clients = 8;
+        int each = 40;
+        burst(server, "shared", 500, clients, each);
         String m = metrics(server);
         double commits = metric(m, "synckit_commit_batch_count");
         double written = metric(m, "synckit_commit_batch_sum");
@@ -114,31 +122,7 @@ class GroupCommitTest {
         closeAfter.add(server);
         int clients = 8;
         int each = 40;
-        List<WsSyncHost> hosts = new ArrayList<>();
-        List<PnCounter> counters = new ArrayList<>();
-        for (int i = 0; i < clients; i++) {
-            WsSyncHost h = client(server, 700 + i);
-            PnCounter c = new PnCounter(700 + i);
-            h.open("burst", c);
-            h.start();
-            h.await("online", () -> h.client.status() == SyncClient.STATUS_ONLINE);
-            hosts.add(h);
-            counters.add(c);
-        }
-        for (int n = 0; n < each; n++) {
-            for (int i = 0; i < clients; i++) {
-                PnCounter c = counters.get(i);
-                hosts.get(i).run(cl -> {
-                    c.increment(1);
-                    cl.localChange("burst");
-                });
-            }
-        }
-        for (int i = 0; i < clients; i++) {
-            WsSyncHost h = hosts.get(i);
-            PnCounter c = counters.get(i);
-            h.await("all acknowledged and seen", () -> h.client.pending() == 0 && c.value() == clients * each);
-        }
+        burst(server, "burst", 700, clients, each);
         double batches = metric(metrics(server), "synckit_commit_batch_count");
         assertTrue(batches < clients * each, "the burst shared commits (" + batches + " for " + clients * each
                 + " updates), so some compactions had writes of their document still in a batch");
